@@ -1,0 +1,28 @@
+"""Quarantine: a document that cannot be read or is not minutes, with a stable reason code."""
+
+from __future__ import annotations
+
+# Stable codes: users filter on these in SQL, so never rename one.
+CORRUPT_PDF = "corrupt_pdf"
+ENCRYPTED = "encrypted"
+NO_TEXT_LAYER = "no_text_layer"
+BROKEN_TEXT = "broken_text"  # (cid:NN) garbage: a font without a usable ToUnicode map
+NOT_PDF = "not_pdf"
+EMPTY_FILE = "empty_file"
+TIMEOUT = "timeout"
+UNSUPPORTED_TYPE = "unsupported_type"
+NOT_MINUTES = "not_minutes"
+
+
+class Quarantine(Exception):
+    """Raised by any stage that must give up on one document; the run goes on."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+    @property
+    def reason(self) -> str:
+        """The `quarantine_reason` column: `<code>: <one line>`."""
+        return f"{self.code}: {' '.join(self.message.split())}"

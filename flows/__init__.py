@@ -1,0 +1,1 @@
+"""Orchestration: Prefect flows and tasks that compose the plain stage functions."""

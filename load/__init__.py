@@ -1,0 +1,1 @@
+"""Stage 3: records → Parquet lake → DuckDB warehouse."""

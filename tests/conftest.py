@@ -1,0 +1,25 @@
+"""Session-wide test setup.
+
+Prefect reads its settings at import, so the environment is fixed here, before any test
+module imports prefect: a private PREFECT_HOME, no telemetry, no UI, and a start-up timeout
+long enough for this machine (the ephemeral server takes 11-30 s to start).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_PREFECT_HOME = Path(tempfile.mkdtemp(prefix="minutes-prefect-home-"))
+os.environ.setdefault("PREFECT_HOME", str(_PREFECT_HOME))
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["PREFECT_SERVER_UI_ENABLED"] = "false"
+os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "90"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# Tests never reach beyond this machine.
+os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEEDS_DIR = REPO_ROOT / "minutes_etl" / "demo" / "seeds"

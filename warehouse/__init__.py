@@ -1,0 +1,1 @@
+"""The warehouse's SQL: schema, migrations, views, report queries (read by load/)."""
