@@ -1,0 +1,102 @@
+"""The `minutes` command measured as a user runs it: a subprocess, start-up included."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import sys
+from pathlib import Path
+
+from benchmarks.measure import ProcessRun, run_measured
+from benchmarks.stages import Figure
+
+# Prefect's ephemeral server takes 11-30 s to start on this machine (team brief).
+PREFECT_ENV = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_UI_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "NO_PROXY": "127.0.0.1,localhost",
+}
+
+
+def minutes_executable() -> Path:
+    """The console script next to this interpreter (the project's .venv), else on PATH."""
+    beside = Path(sys.executable).parent / "minutes"
+    if beside.exists():
+        return beside
+    found = shutil.which("minutes")
+    if found is None:
+        raise FileNotFoundError("the `minutes` console script is not installed (run `make bench`)")
+    return Path(found)
+
+
+def cli_env(prefect_home: Path) -> dict[str, str]:
+    """The user's environment, with a private Prefect home so the benchmark leaves nothing behind."""
+    prefect_home.mkdir(parents=True, exist_ok=True)
+    return {**os.environ, **PREFECT_ENV, "PREFECT_HOME": str(prefect_home)}
+
+
+def minutes(data_dir: Path, *args: str, prefect_home: Path, timeout_s: float = 3600) -> ProcessRun:
+    command = [str(minutes_executable()), "--data-dir", str(data_dir), *args]
+    return run_measured(command, env=cli_env(prefect_home), timeout_s=timeout_s)
+
+
+def _as_figure(run: ProcessRun, **extra: object) -> Figure:
+    return Figure(
+        run.wall_s if run.ok else None,
+        note="" if run.ok else f"`{' '.join(run.command[1:])}` failed: {run.failure()}",
+        extra={
+            "peak_tree_rss_mb": run.peak_tree_rss_mb,
+            "peak_process_rss_mb": run.peak_process_rss_mb,
+            "cpu_s": run.cpu_s,
+            "cores_used": run.cores_used,
+            **extra,
+        },
+    )
+
+
+def ingest(folder: Path, data_dir: Path, prefect_home: Path) -> Figure:
+    """`minutes ingest <folder>` end to end on a fresh data dir."""
+    run = minutes(data_dir, "ingest", str(folder), prefect_home=prefect_home)
+    reused = _summary_count(run.stdout, "reused from cache")
+    figure = _as_figure(run, reused_from_cache=reused)
+    if figure.available and reused:  # a warm cache would flatter the figure: it must measure parsing
+        figure.note = f"{reused} documents came from a parse cache: not a cold ingest"
+    return figure
+
+
+def _summary_count(stdout: str, label: str) -> int | None:
+    """A count from the command's summary (`reused from cache: 0`), None when it prints none."""
+    found = re.search(rf"^\s*{re.escape(label)}\s*:?\s*(\d+)\s*$", stdout, re.MULTILINE)
+    return int(found.group(1)) if found else None
+
+
+def parse_one(pdf: Path, workdir: Path, repeats: int = 3) -> Figure:
+    """`minutes parse <pdf> --format json`, the median of a few runs (the first one warms the OS cache)."""
+    runs = [
+        minutes(workdir / "parse-data", "parse", str(pdf), "--format", "json",
+                prefect_home=workdir / "prefect-parse", timeout_s=300)
+        for _ in range(repeats)
+    ]
+    failed = [run for run in runs if not run.ok]
+    if failed:
+        return _as_figure(failed[0])
+    if '"status"' not in runs[0].stdout:
+        return Figure(note="`minutes parse` printed no JSON record")
+    figure = _as_figure(runs[0], runs_s=[run.wall_s for run in runs])
+    figure.seconds = statistics.median(run.wall_s for run in runs)
+    return figure
+
+
+def nightly_noop(source: str, workdir: Path) -> Figure:
+    """`minutes run --source S` twice on one data dir; the second finds nothing new and is timed."""
+    data_dir, home = workdir / "nightly-data", workdir / "prefect-nightly"
+    first = minutes(data_dir, "run", "--source", source, prefect_home=home)
+    if not first.ok:
+        return _as_figure(first)
+    second = minutes(data_dir, "run", "--source", source, prefect_home=home)
+    return _as_figure(second, source=source, first_run_s=first.wall_s)

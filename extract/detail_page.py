@@ -1,0 +1,230 @@
+"""What a publisher's detail page says about one document: title, number, date, PDFs, article text.
+
+Generic rules, not one site's markup: government CMSs (TRS, Hanweb, UCAP, hand-written pages)
+all print the same few facts, in different boxes. We look for the facts by their wording
+(`〔2024〕7号`, `发布时间：…`) and for the article body by its usual container names, falling back
+to the element that holds the most paragraph text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+
+@dataclass
+class DetailPage:
+    title: str | None = None
+    minutes_no: str | None = None  # canonical 〔YYYY〕N号
+    published_at: datetime | None = None
+    attachments: list[str] = field(default_factory=list)  # absolute URLs of PDF links, page order
+    article_paragraphs: list[str] = field(default_factory=list)
+
+
+# Containers that CMSs use for the article body, most specific first.
+ARTICLE_SELECTORS = (
+    "#zoom", ".TRS_Editor", ".article-content", "#UCAP-CONTENT", ".Custom_UnionStyle",
+    "#content", ".content", ".article", "article", "main",
+)
+TITLE_SELECTORS = (".article-title", ".detail-title", "h1", ".title", "h2")
+TITLE_META_NAMES = ("ArticleTitle", "title", "og:title")
+DATE_META_NAMES = ("PubDate", "pubdate", "publishdate", "article:published_time")
+# Elements that are never article text.
+NOISE_TAGS = "script, style, noscript, template, iframe, nav, header, footer, form, select, button"
+FURNITURE_TAGS = {"nav", "footer", "aside"}  # not <header>: an <article>'s header holds its title
+# A class or id token that starts with one of these names marks page furniture ("article-header" does not).
+NOISE_NAME = re.compile(
+    r"^(?:nav|menu|footer|foot|header|breadcrumb|crumb|share|sidebar|side-|copyright|pager|pagination|"
+    r"position|location|bottom|friend-?link)",
+    re.IGNORECASE,
+)
+
+_OPEN = "〔\\[［(（【"
+_CLOSE = "〕\\]］)）】"
+MINUTES_NO = re.compile(rf"[{_OPEN}]\s*((?:19|20)\d\d)\s*[{_CLOSE}]\s*第?\s*(\d{{1,4}})\s*号")
+PUBLISHED = re.compile(
+    r"(?:发布|发文|成文)?(?:时间|日期)\s*[:：]\s*"
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?"
+)
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+TITLE_SUFFIX = re.compile(r"\s*[_|｜—–-]+\s*[^_|｜—–-]*$")  # "标题 - 苏州市人民政府" → "标题"
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
+
+
+def decode_html(html: bytes | str, declared_charset: str | None = None) -> str:
+    """Bytes → text: the declared charset, else the page's <meta charset>, else UTF-8, else GB18030."""
+    if isinstance(html, str):
+        return html
+    candidates: list[str] = []
+    if declared_charset:
+        candidates.append(declared_charset)
+    meta = META_CHARSET.search(html[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii"))
+    candidates += ["utf-8", "gb18030"]
+    for charset in candidates:
+        # GB2312/GBK pages routinely use characters beyond their declared charset.
+        charset = "gb18030" if charset.lower() in {"gb2312", "gbk", "gb_2312-80"} else charset
+        try:
+            return html.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return html.decode("gb18030", errors="replace")
+
+
+def parse_detail_page(html: bytes | str, url: str | None = None) -> DetailPage:
+    tree = LexborHTMLParser(decode_html(html))
+    for noise in tree.css("script, style, noscript, template"):
+        noise.decompose()
+    page_text = _clean(tree.body.text(separator="\n") if tree.body else "")
+    return DetailPage(
+        title=_title(tree) or _title_line(page_text),
+        minutes_no=find_minutes_no(page_text),
+        published_at=_published_at(tree, page_text),
+        attachments=pdf_links(tree, url),
+        article_paragraphs=_article_paragraphs(tree),
+    )
+
+
+def find_minutes_no(text: str) -> str | None:
+    """The first document number in the text, written as GB/T 9704 does: 〔2024〕7号."""
+    found = MINUTES_NO.search(text)
+    return f"〔{found.group(1)}〕{int(found.group(2))}号" if found else None
+
+
+def pdf_links(tree: LexborHTMLParser, url: str | None) -> list[str]:
+    links: list[str] = []
+    for anchor in tree.css("a[href]"):
+        href = (anchor.attributes.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        absolute = urljoin(url, href) if url else href
+        if urlsplit(absolute).path.lower().endswith(".pdf") and absolute not in links:
+            links.append(absolute)
+    return links
+
+
+def _title(tree: LexborHTMLParser) -> str | None:
+    for name in TITLE_META_NAMES:
+        meta = tree.css_first(f'meta[name="{name}"], meta[property="{name}"]')
+        content = _one_line(meta.attributes.get("content") or "") if meta else ""
+        if content:
+            return content
+    for selector in TITLE_SELECTORS:
+        for node in tree.css(selector):
+            if in_page_furniture(node):
+                continue
+            text = _one_line(node.text())
+            if text:
+                return text
+    head_title = tree.css_first("title")
+    if head_title:
+        text = _one_line(head_title.text())
+        return TITLE_SUFFIX.sub("", text) or text or None
+    return None
+
+
+def _title_line(page_text: str) -> str | None:
+    """A page with no title element: the first short line naming minutes (…会议纪要)."""
+    for line in page_text.split("\n"):
+        line = line.strip()
+        if 4 <= len(line) <= 60 and line.endswith("纪要"):
+            return line
+    return None
+
+
+def _published_at(tree: LexborHTMLParser, page_text: str) -> datetime | None:
+    found = PUBLISHED.search(page_text)
+    if found:
+        return _to_datetime(found.groups())
+    for name in DATE_META_NAMES:
+        meta = tree.css_first(f'meta[name="{name}"], meta[property="{name}"]')
+        iso = ISO_DATE.search(meta.attributes.get("content") or "") if meta else None
+        if iso:
+            return _to_datetime(iso.groups())
+    return None
+
+
+def _to_datetime(parts: tuple[str | None, ...]) -> datetime | None:
+    numbers = [int(part) if part else 0 for part in parts]
+    numbers += [0] * (6 - len(numbers))
+    try:
+        return datetime(*numbers[:6])
+    except ValueError:  # 2024-13-45: not a date after all
+        return None
+
+
+def _article_paragraphs(tree: LexborHTMLParser) -> list[str]:
+    for noise in tree.css(NOISE_TAGS):
+        noise.decompose()
+    for line_break in tree.css("br"):
+        line_break.replace_with("\n")
+    body = _article_container(tree)
+    if body is None:
+        return []
+    blocks = body.css("p") or _leaf_blocks(body) or [body]
+    paragraphs: list[str] = []
+    for block in blocks:
+        for line in block.text().split("\n"):
+            text = _clean(line)
+            if text:
+                paragraphs.append(text)
+    return paragraphs
+
+
+def _article_container(tree: LexborHTMLParser) -> LexborNode | None:
+    for selector in ARTICLE_SELECTORS:
+        for node in tree.css(selector):
+            if not in_page_furniture(node) and _clean(node.text()):
+                return node
+    return _densest_container(tree)
+
+
+def _densest_container(tree: LexborHTMLParser) -> LexborNode | None:
+    """The element whose own paragraphs hold the most text (the classic readability heuristic)."""
+    scores: dict[int, tuple[int, LexborNode]] = {}
+    blocks = tree.css("p") or tree.css("td, div")
+    for block in blocks:
+        parent = block.parent
+        if parent is None or in_page_furniture(block) or in_page_furniture(parent):
+            continue
+        length = len(_clean(block.text(deep=True)))
+        key = parent.mem_id
+        previous = scores.get(key, (0, parent))[0]
+        scores[key] = (previous + length, parent)
+    if not scores:
+        return tree.body
+    return max(scores.values(), key=lambda scored: scored[0])[1]
+
+
+def _leaf_blocks(container: LexborNode) -> list[LexborNode]:
+    """Block elements with text but no nested blocks: the paragraphs of a <p>-less article."""
+    return [node for node in container.css("div, td, li")
+            if not node.css_first("div, td, li, table") and _clean(node.text())]
+
+
+def in_page_furniture(node: LexborNode) -> bool:
+    """Inside navigation, header, footer, breadcrumbs… (by tag, class or id), not the content."""
+    current: LexborNode | None = node
+    while current is not None and current.tag not in ("body", "html"):
+        if current.tag in FURNITURE_TAGS:
+            return True
+        names = f"{current.attributes.get('class') or ''} {current.attributes.get('id') or ''}"
+        if any(NOISE_NAME.match(name) for name in names.split()):
+            return True
+        current = current.parent
+    return False
+
+
+def _clean(text: str) -> str:
+    """Collapse runs of spaces (incl. &nbsp; and ideographic spaces) within one line."""
+    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,260 @@
+"""A polite, suspicious HTTP client for one source.
+
+Polite: a User-Agent naming the project, a per-host request rate and concurrency cap, conditional
+requests (ETag / If-Modified-Since). Suspicious: every response is checked (status, Content-Type,
+declared vs received length, size cap, `%PDF-` magic) and never leaves the source's host, even by
+redirect. Transient faults (5xx, 429, timeouts, dropped connections, truncated bodies) are retried
+with exponential backoff by tenacity; everything else fails at once with a stable code.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+from extract.sources import Politeness, Source
+
+Expect = Literal["html", "pdf"]
+HTML_TYPES = {"text/html", "application/xhtml+xml", "text/plain", ""}
+MAX_REDIRECTS = 5
+PDF_MAGIC = b"%PDF-"
+
+# Stable failure codes (the manifest's last_error starts with one).
+TIMEOUT = "timeout"
+CONNECTION = "connection"
+TRUNCATED = "truncated"
+TOO_LARGE = "too_large"
+NOT_PDF = "not_pdf"
+UNEXPECTED_CONTENT_TYPE = "unexpected_content_type"
+OFF_HOST = "off_host"
+TOO_MANY_REDIRECTS = "too_many_redirects"
+
+
+class FetchError(Exception):
+    """One URL could not be fetched: `code` is stable, `retryable` says whether trying again may help."""
+
+    def __init__(self, code: str, message: str, url: str, *, retryable: bool = False) -> None:
+        super().__init__(f"{code}: {message} ({url})")
+        self.code = code
+        self.message = message
+        self.url = url
+        self.retryable = retryable
+        self.attempts = 1
+        self.retry_after: float | None = None  # seconds the server asked us to wait (429/503)
+
+    @property
+    def reason(self) -> str:
+        return f"{self.code}: {' '.join(self.message.split())}"
+
+
+@dataclass
+class Fetched:
+    url: str                 # as requested
+    final_url: str           # after same-host redirects
+    status: int              # 200, or 304 when the conditional request says "unchanged"
+    content: bytes           # b"" when not modified
+    content_type: str
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+    attempts: int
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class HostLimiter:
+    """At most `requests_per_second` request starts and `max_concurrency` requests in flight, per host."""
+
+    def __init__(self, requests_per_second: float, max_concurrency: int) -> None:
+        self.interval = 1.0 / requests_per_second if requests_per_second > 0 else 0.0
+        self.slots = threading.BoundedSemaphore(max(1, max_concurrency))
+        self._next_start = 0.0
+        self._lock = threading.Lock()
+
+    def wait_turn(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next_start)
+            self._next_start = start + self.interval
+        if start > now:
+            time.sleep(start - now)
+
+
+class PoliteClient:
+    """Thread-safe: share one per crawl; requests from worker threads respect the host's limits."""
+
+    def __init__(self, source: Source, *, transport: httpx.BaseTransport | None = None) -> None:
+        self.source = source
+        self.politeness: Politeness = source.politeness
+        self._client = httpx.Client(
+            headers={"User-Agent": self.politeness.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
+            timeout=httpx.Timeout(self.politeness.read_timeout, connect=self.politeness.connect_timeout),
+            follow_redirects=False,  # redirects are followed by hand, same host only
+            transport=transport,
+            limits=httpx.Limits(max_connections=max(1, self.politeness.max_concurrency) * 2),
+        )
+        self._limiters: dict[str, HostLimiter] = {}
+        self._limiters_lock = threading.Lock()
+
+    def __enter__(self) -> PoliteClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(self, url: str, expect: Expect, *, etag: str | None = None,
+            last_modified: str | None = None) -> Fetched:
+        """GET with retries; raises FetchError (its `attempts` set) when the URL cannot be had."""
+        attempts = 0
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            self._require_same_host(current, url)
+            counter = [0]
+            try:
+                result = self._retrying()(self._attempt, current, expect, etag, last_modified, counter)
+            except FetchError as failure:
+                failure.attempts = attempts + counter[0]
+                raise
+            attempts += counter[0]
+            if result.status in (301, 302, 303, 307, 308):
+                current = urljoin(current, result.final_url)  # final_url holds the Location here
+                continue
+            result.url, result.attempts = url, attempts
+            return result
+        raise FetchError(TOO_MANY_REDIRECTS, f"more than {MAX_REDIRECTS} redirects", url)
+
+    def _retrying(self) -> Retrying:
+        return Retrying(
+            stop=stop_after_attempt(max(1, self.politeness.max_attempts)),
+            wait=self._wait,
+            retry=retry_if_exception(lambda error: isinstance(error, FetchError) and error.retryable),
+            reraise=True,
+        )
+
+    def _wait(self, state: RetryCallState) -> float:
+        """Exponential backoff with jitter; longer if the server said Retry-After (up to backoff_max)."""
+        backoff = wait_exponential_jitter(multiplier=self.politeness.backoff_initial,
+                                          max=self.politeness.backoff_max,
+                                          jitter=self.politeness.backoff_initial)(state)
+        error = state.outcome.exception() if state.outcome is not None else None
+        asked = getattr(error, "retry_after", None) or 0.0
+        return min(max(backoff, asked), self.politeness.backoff_max)
+
+    def _attempt(self, url: str, expect: Expect, etag: str | None, last_modified: str | None,
+                 counter: list[int]) -> Fetched:
+        counter[0] += 1
+        headers = {"Accept": "application/pdf,*/*;q=0.5" if expect == "pdf" else "text/html,*/*;q=0.5"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        limiter = self._limiter(urlsplit(url).netloc.lower())
+        with limiter.slots:
+            limiter.wait_turn()
+            try:
+                with self._client.stream("GET", url, headers=headers) as response:
+                    return self._read(url, response, expect)
+            except httpx.TimeoutException as error:
+                raise FetchError(TIMEOUT, f"{type(error).__name__}", url, retryable=True) from error
+            except httpx.TransportError as error:  # refused, reset, closed mid-body
+                # h11: "peer closed connection without sending complete message body" = a short body.
+                code = TRUNCATED if "complete message body" in str(error) else CONNECTION
+                raise FetchError(code, f"{type(error).__name__}: {error}", url, retryable=True) from error
+
+    def _read(self, url: str, response: httpx.Response, expect: Expect) -> Fetched:
+        status = response.status_code
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if status in (301, 302, 303, 307, 308):
+            location = response.headers.get("location", "")
+            if not location:
+                raise FetchError(f"http_{status}", "redirect without Location", url)
+            return self._fetched(url, urljoin(url, location), response, b"", content_type)
+        if status == 304:
+            return self._fetched(url, url, response, b"", content_type)
+        if status >= 500 or status == 429:
+            busy = FetchError(f"http_{status}", response.reason_phrase or "server error", url, retryable=True)
+            busy.retry_after = _retry_after(response.headers.get("retry-after"))
+            raise busy
+        if status != 200:
+            raise FetchError(f"http_{status}", response.reason_phrase or "unexpected status", url)
+
+        limit = self.politeness.max_download_bytes
+        declared = _declared_length(response)
+        if declared is not None and declared > limit:
+            raise FetchError(TOO_LARGE, f"declares {declared} bytes, limit {limit}", url)
+        deadline = time.monotonic() + self.politeness.total_timeout
+        chunks: list[bytes] = []
+        received = 0
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            received += len(chunk)
+            if received > limit or response.num_bytes_downloaded > limit:
+                raise FetchError(TOO_LARGE, f"more than {limit} bytes", url)
+            if time.monotonic() > deadline:
+                raise FetchError(TIMEOUT, f"download took over {self.politeness.total_timeout:g}s", url,
+                                 retryable=True)
+        if declared is not None and response.num_bytes_downloaded != declared:
+            raise FetchError(TRUNCATED, f"received {response.num_bytes_downloaded} of {declared} bytes", url,
+                             retryable=True)
+        content = b"".join(chunks)
+
+        if expect == "pdf" and PDF_MAGIC not in content[:1024]:
+            # An HTML error page (or anything else) served where a PDF belongs is not a document.
+            raise FetchError(NOT_PDF, f"{content_type or 'untyped'} body without %PDF- header", url)
+        if expect == "html" and content_type not in HTML_TYPES:
+            raise FetchError(UNEXPECTED_CONTENT_TYPE, f"expected a web page, got {content_type}", url)
+        return self._fetched(url, url, response, content, content_type)
+
+    @staticmethod
+    def _fetched(url: str, final_url: str, response: httpx.Response, content: bytes,
+                 content_type: str) -> Fetched:
+        return Fetched(url=url, final_url=final_url, status=response.status_code, content=content,
+                       content_type=content_type, charset=response.charset_encoding,
+                       etag=response.headers.get("etag"),
+                       last_modified=response.headers.get("last-modified"), attempts=0)
+
+    def _require_same_host(self, url: str, origin: str) -> None:
+        host = urlsplit(url).netloc.lower()
+        if host != self.source.host:
+            what = "redirect" if url != origin else "link"
+            raise FetchError(OFF_HOST, f"{what} to {host} leaves the source host {self.source.host}", origin)
+
+    def _limiter(self, host: str) -> HostLimiter:
+        with self._limiters_lock:
+            if host not in self._limiters:
+                self._limiters[host] = HostLimiter(self.politeness.requests_per_second,
+                                                   self.politeness.max_concurrency)
+            return self._limiters[host]
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After: delta-seconds or an HTTP-date."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    try:
+        return int(response.headers["content-length"])
+    except (KeyError, ValueError):
+        return None
+

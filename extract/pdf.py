@@ -1,0 +1,373 @@
+"""PDF → positioned text lines in reading order, page furniture kept apart.
+
+Lines are built from pdfplumber's `page.chars` (position, font, size of every glyph) rather than
+from `extract_text()`: the layout (indents, short lines, gaps inside attendance grids) is what
+tells paragraphs and attendance entries apart downstream. Anything pdfminer cannot read becomes
+a `Quarantine` with a stable code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+import signal
+import statistics
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract.errors import (
+    BROKEN_TEXT,
+    CORRUPT_PDF,
+    EMPTY_FILE,
+    ENCRYPTED,
+    NO_TEXT_LAYER,
+    NOT_PDF,
+    TIMEOUT,
+    Quarantine,
+)
+
+# pdfminer logs a warning for every oddity of every malformed file; our verdict is the Quarantine.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+# A glyph gap wider than this fraction of the font size is a space in the text.
+_SPACE_GAP = 0.15
+# Each half em of gap is one space: a one-em padding reads `王  翔`, a wider separator more spaces.
+_SPACE_UNIT = 0.5
+# Glyphs whose baselines differ by less than this fraction of the font size share a line.
+_SAME_LINE = 0.5
+# Share of `(cid:NN)` glyphs above which the text layer is unusable.
+_BROKEN_SHARE = 0.05
+# Page-number zones: the top and bottom share of the page height.
+_FOOT_ZONE = 0.14
+_HEAD_ZONE = 0.12
+
+# `— 3 —`, `－3－`, `- 3 -`, `-3-`, `第 3 页`, `3/12`: nothing but a number dressed as a page number.
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[—－\-–‒―~～·•]+\s*\d{1,4}\s*[—－\-–‒―~～·•]+"
+    r"|第\s*\d{1,4}\s*页(?:\s*[，,/／]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*[/／]\s*\d{1,4})\s*$"
+)
+_BARE_NUMBER = re.compile(r"^\s*[—－\-–]?\s*\d{1,4}\s*[—－\-–]?\s*$")
+_HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<body|<\?xml|<!--)", re.IGNORECASE)
+
+
+@dataclass
+class TextLine:
+    """One printed line of body text: glyphs sharing a baseline, left to right."""
+
+    page: int  # 1-based
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str  # gaps between glyphs rendered as spaces, one per half em
+    size: float  # median glyph size, points
+    fontname: str  # the most frequent font of the line
+    baseline: float = 0.0  # distance from the page top; steadier than top/bottom across fonts
+
+
+@dataclass
+class FurnitureLine:
+    """Page furniture: a page number or running head, never body text."""
+
+    page: int
+    kind: str  # "page_number" | "running_head" | "masthead" (page 1's big title and its number)
+    text: str
+    top: float
+    bottom: float
+
+
+@dataclass
+class PdfText:
+    page_count: int
+    page_width: float
+    page_height: float
+    lines: list[TextLine] = field(default_factory=list)
+    furniture: list[FurnitureLine] = field(default_factory=list)
+    # The body's text block, from the lines themselves (most frequent left edge, right edge).
+    left_margin: float = 0.0
+    right_margin: float = 0.0
+    body_size: float = 0.0  # the most frequent line size: the body font
+
+
+def read_pdf(data: bytes, *, time_limit: float | None = 60.0) -> PdfText:
+    """Read a PDF's text layer. Raises Quarantine for anything that is not a readable text PDF."""
+    _check_bytes(data)
+    try:
+        with _deadline(time_limit) as check_time:
+            return _read(data, check_time)
+    except _TimeUp:
+        raise Quarantine(TIMEOUT, f"text extraction exceeded the {time_limit:g} s limit") from None
+
+
+def _check_bytes(data: bytes) -> None:
+    if not data or not data.strip():
+        raise Quarantine(EMPTY_FILE, "the file is empty")
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return
+    if _HTML_START.match(head) or b"<html" in head.lower():
+        raise Quarantine(NOT_PDF, "an HTML page saved as .pdf (no %PDF header)")
+    raise Quarantine(NOT_PDF, f"no %PDF header; the file starts with {head[:16]!r}")
+
+
+# --- time limit ----------------------------------------------------------------------------------
+
+
+class _TimeUp(BaseException):
+    """Raised by the timer. A BaseException so pdfminer's broad `except Exception` cannot swallow it."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float | None) -> Iterator[Any]:
+    """Bound the time spent on one document; yields a `check()` to call between pages.
+
+    In the main thread a SIGALRM interval timer interrupts pdfminer wherever it spins. Signals
+    can only be handled in the main thread, so elsewhere (Prefect runs tasks in worker threads)
+    the limit is checked between pages: a single pathological page can then overrun it, but a
+    long document still stops at the next page boundary.
+    """
+    if not seconds or seconds <= 0:
+        yield lambda: None
+        return
+    started = time.monotonic()
+
+    def check() -> None:
+        if time.monotonic() - started > seconds:
+            raise _TimeUp
+
+    if threading.current_thread() is not threading.main_thread():
+        yield check
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield check
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_delay:  # someone else's timer (pytest-timeout, a caller's own limit): re-arm what is left
+            left = outer_delay - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), outer_interval)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def _read(data: bytes, check_time: Any) -> PdfText:
+    import pdfplumber  # heavy import, only where PDFs are read
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as error:  # pdfminer raises many unrelated types for bad files
+        raise _quarantine_for(error) from None
+    with pdf:
+        try:
+            pages = pdf.pages
+            if not pages:
+                raise Quarantine(CORRUPT_PDF, "the PDF has no pages")
+            width, height = float(pages[0].width), float(pages[0].height)
+            raw_lines: list[TextLine] = []
+            glyphs = broken = images = 0
+            for number, page in enumerate(pages, start=1):
+                check_time()
+                chars = page.chars
+                images += len(page.images)
+                glyphs += len(chars)
+                broken += sum(1 for char in chars if char["text"].startswith("(cid:"))
+                raw_lines.extend(_page_lines(chars, number, float(page.height)))
+                page.close()  # drop pdfplumber's per-page caches: memory stays flat on long documents
+        except (Quarantine, _TimeUp):
+            raise
+        except Exception as error:
+            raise _quarantine_for(error) from None
+    if not any(line.text.strip() for line in raw_lines):
+        what = f"{images} image(s), no text: a scan" if images else "no text on any page"
+        raise Quarantine(NO_TEXT_LAYER, f"no text layer ({what}); OCR is not attempted")
+    if glyphs and broken / glyphs > _BROKEN_SHARE:
+        raise Quarantine(
+            BROKEN_TEXT,
+            f"{broken} of {glyphs} glyphs have no Unicode mapping ((cid:NN)): broken ToUnicode map",
+        )
+    return _assemble(raw_lines, len(pages), width, height)
+
+
+def _quarantine_for(error: BaseException) -> Quarantine:
+    """Map whatever pdfminer raised (often wrapped by pdfplumber) to a reason code and one line."""
+    from pdfminer.pdfdocument import PDFEncryptionError
+
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, PDFEncryptionError):
+            return Quarantine(ENCRYPTED, "the PDF is encrypted and cannot be opened without a password")
+        cause = cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else cause.__cause__
+    detail = " ".join(str(error).split())[:160] or type(error).__name__
+    return Quarantine(CORRUPT_PDF, f"unreadable PDF ({type(error).__name__}: {detail})")
+
+
+def _page_lines(chars: list[dict[str, Any]], page: int, height: float) -> list[TextLine]:
+    """Group a page's glyphs into lines by baseline, then order each line left to right."""
+    glyphs = []
+    for char in chars:
+        text = char["text"]
+        if not text:
+            continue
+        size = float(char["size"]) or 1.0
+        matrix = char.get("matrix")
+        # The baseline, not top/bottom: Times digits and CJK glyphs of one line differ in height.
+        baseline = height - float(matrix[5]) if matrix else float(char["bottom"])
+        glyphs.append((baseline, float(char["x0"]), float(char["x1"]), size, char))
+    glyphs.sort(key=lambda glyph: (glyph[0], glyph[1]))
+    lines: list[TextLine] = []
+    start = 0
+    for i in range(1, len(glyphs) + 1):
+        if i == len(glyphs) or glyphs[i][0] - glyphs[start][0] > _SAME_LINE * glyphs[start][3]:
+            line = _line(glyphs[start:i], page)
+            if line is not None:
+                lines.append(line)
+            start = i
+    return lines
+
+
+def _line(glyphs: list[tuple[float, float, float, float, dict[str, Any]]], page: int) -> TextLine | None:
+    """One line's text. Space glyphs (ASCII or U+3000 padding) are not copied: the gaps they
+    leave are, one space per half em, so `王　翔` reads `王  翔` and wider separators read wider.
+    Space glyphs before the first or after the last visible glyph show as leading/trailing
+    spaces: a trailing pad tells that an attendance entry ended with the line."""
+    glyphs.sort(key=lambda glyph: glyph[1])
+    visible = [glyph for glyph in glyphs if not glyph[4]["text"].isspace()]
+    if not visible:
+        return None
+    size = statistics.median(glyph[3] for glyph in visible)
+    parts: list[str] = [_spaces(visible[0][1] - glyphs[0][1], size)]
+    previous_x1 = visible[0][1]
+    for _, x0, x1, glyph_size, char in visible:
+        parts.append(_spaces(x0 - previous_x1, glyph_size))
+        parts.append(char["text"])
+        previous_x1 = max(x1, previous_x1)
+    parts.append(_spaces(max(glyph[2] for glyph in glyphs) - previous_x1, size))
+    fonts = Counter(glyph[4]["fontname"] for glyph in visible)
+    return TextLine(
+        page=page,
+        x0=visible[0][1],
+        x1=max(glyph[2] for glyph in visible),
+        top=min(float(glyph[4]["top"]) for glyph in visible),
+        bottom=max(float(glyph[4]["bottom"]) for glyph in visible),
+        text="".join(parts),
+        size=size,
+        fontname=fonts.most_common(1)[0][0],
+        baseline=statistics.median(glyph[0] for glyph in visible),
+    )
+
+
+def _spaces(gap: float, size: float) -> str:
+    if gap <= _SPACE_GAP * size:
+        return ""
+    return " " * max(1, round(gap / (_SPACE_UNIT * size)))
+
+
+# --- page furniture and body geometry -----------------------------------------------------------
+
+
+def _assemble(lines: list[TextLine], page_count: int, width: float, height: float) -> PdfText:
+    furniture: list[FurnitureLine] = []
+    body: list[TextLine] = []
+    repeated = _repeated_head_texts(lines, height)
+    for line in lines:
+        kind = _furniture_kind(line, height, repeated)
+        if kind:
+            furniture.append(FurnitureLine(line.page, kind, line.text.strip(), line.top, line.bottom))
+        else:
+            body.append(line)
+    body_size = _mode([round(line.size, 1) for line in body]) if body else 0.0
+    masthead = _masthead(body, body_size, height)
+    furniture.extend(
+        FurnitureLine(1, "masthead", _squeeze(line.text), line.top, line.bottom) for line in masthead
+    )
+    body = body[len(masthead) :]  # the masthead is where page 1 begins
+    left = _left_margin(body)
+    right = _right_margin(body)
+    return PdfText(
+        page_count=page_count,
+        page_width=width,
+        page_height=height,
+        lines=body,
+        furniture=furniture,
+        left_margin=float(left),
+        right_margin=right,
+        body_size=float(body_size),
+    )
+
+
+_MINUTES_NO = re.compile(r"^[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号$")
+
+
+def _masthead(body: list[TextLine], body_size: float, height: float) -> list[TextLine]:
+    """Page 1's masthead (版头): a title in a much larger font at the top, then the document
+    number `〔2024〕7号`. It names the document; it is not part of the minutes' text."""
+    head: list[TextLine] = []
+    for line in body:
+        if line.page != 1 or line.top > height * 0.4:
+            break
+        if line.size >= 1.3 * body_size or (head and _MINUTES_NO.match(_squeeze(line.text))):
+            head.append(line)
+        else:
+            break
+    return head
+
+
+def _furniture_kind(line: TextLine, height: float, repeated: set[str]) -> str | None:
+    text = line.text.strip()
+    in_foot = line.top > height * (1 - _FOOT_ZONE)
+    in_head = line.bottom < height * _HEAD_ZONE
+    if _PAGE_NUMBER.match(text) or ((in_foot or in_head) and _BARE_NUMBER.match(text)):
+        return "page_number"
+    if in_head and _squeeze(text) in repeated:
+        return "running_head"
+    return None
+
+
+def _repeated_head_texts(lines: list[TextLine], height: float) -> set[str]:
+    """Texts printed in the header zone of at least two pages: running heads."""
+    pages_by_text: dict[str, set[int]] = {}
+    for line in lines:
+        if line.bottom < height * _HEAD_ZONE:
+            pages_by_text.setdefault(_squeeze(line.text), set()).add(line.page)
+    return {text for text, pages in pages_by_text.items() if len(pages) >= 2}
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _left_margin(body: list[TextLine]) -> float:
+    """The leftmost edge at least three lines share: where continuation lines start. (The most
+    frequent edge would be the hanging indent of a long attendance list in a short document.)"""
+    if not body:
+        return 0.0
+    counts = Counter(round(line.x0) for line in body)
+    shared = [edge for edge, count in counts.items() if count >= 3]
+    return float(min(shared) if shared else min(counts))
+
+
+def _right_margin(body: list[TextLine]) -> float:
+    """The right edge full lines reach: the most frequent right edge among the wider half."""
+    if not body:
+        return 0.0
+    edges = sorted(line.x1 for line in body)
+    wide = edges[len(edges) // 2 :]
+    return float(_mode([round(edge) for edge in wide]))
+
+
+def _mode(values: list[Any]) -> Any:
+    return Counter(values).most_common(1)[0][0]

@@ -1,0 +1,148 @@
+"""Where to crawl and how politely: named sources from sources.toml, or a listing URL with generic rules."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+SOURCES_FILE = Path(__file__).with_name("sources.toml")
+LISTING_URL = re.compile(r"^https?://[^/]+/.*index[^/]*\.s?html?$", re.IGNORECASE)
+LISTING_PAGE_NAME = re.compile(r"^index(?:_\d+)?\.s?html?$", re.IGNORECASE)
+HTML_PAGE = re.compile(r"\.s?html?$", re.IGNORECASE)
+
+
+class UnknownSource(ValueError):
+    """Neither a configured source name nor a listing URL."""
+
+
+@dataclass(frozen=True)
+class Politeness:
+    user_agent: str
+    requests_per_second: float
+    max_concurrency: int
+    connect_timeout: float
+    read_timeout: float
+    total_timeout: float
+    max_download_bytes: int
+    max_attempts: int
+    backoff_initial: float
+    backoff_max: float
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    listing_url: str                  # first listing page, absolute
+    pagination: str                   # listing page n >= 1, relative to listing_url ("index_{n}.shtml")
+    detail_link: str                  # regex on a link's path; "" = generic rule
+    attachment_link: str              # regex on a link's path
+    max_listing_pages: int
+    politeness: Politeness
+
+    @property
+    def host(self) -> str:
+        """host[:port] of the listing: the only host the crawler ever talks to."""
+        return urlsplit(self.listing_url).netloc.lower()
+
+    def listing_page_url(self, n: int) -> str:
+        return self.listing_url if n == 0 else urljoin(self.listing_url, self.pagination.format(n=n))
+
+    def is_listing_page(self, url: str) -> bool:
+        path = urlsplit(url).path
+        folder = urlsplit(self.listing_url).path.rsplit("/", 1)[0] + "/"
+        return path.startswith(folder) and bool(LISTING_PAGE_NAME.match(path[len(folder):]))
+
+    def is_detail_link(self, url: str) -> bool:
+        if not self.same_host(url) or self.is_listing_page(url):
+            return False
+        path = urlsplit(url).path
+        if self.detail_link:
+            return re.search(self.detail_link, path) is not None
+        folder = urlsplit(self.listing_url).path.rsplit("/", 1)[0] + "/"
+        return path.startswith(folder) and HTML_PAGE.search(path) is not None
+
+    def could_be_detail_page(self, url: str) -> bool:
+        """Generic sources only: any web page on the host (a fallback when the folder rule finds none)."""
+        name = urlsplit(url).path.rsplit("/", 1)[-1]
+        return (not self.detail_link and self.same_host(url) and not LISTING_PAGE_NAME.match(name)
+                and HTML_PAGE.search(name) is not None)
+
+    def is_attachment_link(self, url: str) -> bool:
+        return self.same_host(url) and re.search(self.attachment_link, urlsplit(url).path, re.I) is not None
+
+    def same_host(self, url: str) -> bool:
+        return urlsplit(url).netloc.lower() == self.host
+
+
+def resolve_source(name_or_url: str, base_url: str | None = None, *,
+                   config_file: Path = SOURCES_FILE) -> Source:
+    """A configured source by name, or a generic source for a listing URL (`http(s)://…/index.shtml`).
+
+    `base_url` fills the `{base_url}` of sources served at run time (the demo).
+    """
+    config = _load_config(config_file)
+    if name_or_url in config["sources"]:
+        settings = {**config["defaults"], **config["generic"], **config["sources"][name_or_url]}
+        listing = settings["listing"]
+        if "{base_url}" in listing:
+            if not base_url:
+                raise UnknownSource(f"source {name_or_url!r} is served at run time: it needs a base URL")
+            listing = listing.format(base_url=base_url.rstrip("/"))
+        return _build(name_or_url, listing, settings)
+    if LISTING_URL.match(name_or_url):
+        settings = {**config["defaults"], **config["generic"]}
+        return _build(urlsplit(name_or_url).netloc.lower(), name_or_url, settings)
+    known = ", ".join(sorted(config["sources"]))
+    raise UnknownSource(
+        f"unknown source {name_or_url!r}: use one of {known} or a listing URL ending in index.shtml"
+    )
+
+
+def source_names(config_file: Path = SOURCES_FILE) -> list[str]:
+    return sorted(_load_config(config_file)["sources"])
+
+
+def _build(name: str, listing: str, settings: dict[str, Any]) -> Source:
+    politeness = Politeness(
+        user_agent=settings["user_agent"].format(version=_version()),
+        requests_per_second=float(settings["requests_per_second"]),
+        max_concurrency=int(settings["max_concurrency"]),
+        connect_timeout=float(settings["connect_timeout"]),
+        read_timeout=float(settings["read_timeout"]),
+        total_timeout=float(settings["total_timeout"]),
+        max_download_bytes=int(settings["max_download_bytes"]),
+        max_attempts=int(settings["max_attempts"]),
+        backoff_initial=float(settings["backoff_initial"]),
+        backoff_max=float(settings["backoff_max"]),
+    )
+    return Source(
+        name=name,
+        listing_url=listing,
+        pagination=settings["pagination"],
+        detail_link=settings["detail_link"],
+        attachment_link=settings["attachment_link"],
+        max_listing_pages=int(settings["max_listing_pages"]),
+        politeness=politeness,
+    )
+
+
+@cache
+def _load_config(config_file: Path) -> dict[str, Any]:
+    with config_file.open("rb") as handle:
+        config = tomllib.load(handle)
+    config.setdefault("sources", {})
+    config.setdefault("generic", {})
+    return config
+
+
+def _version() -> str:
+    try:
+        return metadata.version("minutes-etl")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"

@@ -1,0 +1,108 @@
+"""One real Prefect server for the whole test session (tests/flows and tests/cli share it).
+
+`prefect server start` on a free 127.0.0.1 port, with its own PREFECT_HOME, no UI, no analytics.
+Started on first use, stopped at interpreter exit: a server takes 11-30 s to start here, so no
+test pays that twice, and `minutes` subprocesses pointed at it skip their ephemeral server.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+BIN = Path(sys.executable).parent
+STARTUP_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class PrefectServer:
+    api_url: str
+    home: Path
+    log: Path
+
+    def client_env(self, **extra: str) -> dict[str, str]:
+        """Environment for a process talking to this server (CLI, worker, deploy)."""
+        env = dict(os.environ)
+        env.update({
+            "PREFECT_API_URL": self.api_url,
+            "PREFECT_HOME": str(self.home / "client"),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "PYTHONUNBUFFERED": "1",
+        })
+        env.update(extra)
+        return env
+
+
+_server: PrefectServer | None = None
+
+
+def shared_server() -> PrefectServer:
+    global _server
+    if _server is None:
+        _server = _start()
+    return _server
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start() -> PrefectServer:
+    home = Path(tempfile.mkdtemp(prefix="minutes-prefect-server-"))
+    port = _free_port()
+    env = dict(os.environ)
+    env.update({
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_UI_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "NO_PROXY": "127.0.0.1,localhost",
+    })
+    env.pop("PREFECT_API_URL", None)
+    log = home / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: stopped as a whole
+        )
+    atexit.register(_stop, process)
+    api_url = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"prefect server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
+                return PrefectServer(api_url=api_url, home=home, log=log)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    _stop(process)
+    raise RuntimeError(f"prefect server did not answer within {STARTUP_TIMEOUT} s:\n"
+                       f"{log.read_text()[-3000:]}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

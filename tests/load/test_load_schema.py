@@ -1,0 +1,174 @@
+"""The warehouse schema: CONTRACT §6 exactly, the lake's Arrow schemas, the data dictionary, migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from load_corpus import corpus
+
+from load.lake import lake_files, write_documents, write_run
+from load.rows import RunRow
+from load.tables import ALL_TABLES, KEYS, SCHEMAS
+from load.warehouse import (
+    SQL_DIR,
+    WarehouseError,
+    connect_readonly,
+    describe,
+    dictionary_rows,
+    migrate,
+    publish,
+    report_queries,
+    run_query,
+)
+from minutes_etl.settings import DataDir
+
+# CONTRACT §6, table by table: key columns, then the other columns it names, with their types.
+CONTRACT: dict[str, dict[str, str]] = {
+    "documents": {"doc_id": "VARCHAR", "source": "VARCHAR", "url": "VARCHAR", "title": "VARCHAR",
+                  "published_at": "TIMESTAMP", "fetched_at": "TIMESTAMP", "byte_size": "INTEGER",
+                  "page_count": "INTEGER", "status": "VARCHAR", "quarantine_reason": "VARCHAR",
+                  "parser_version": "VARCHAR"},
+    "meetings": {"doc_id": "VARCHAR", "title": "VARCHAR", "minutes_no": "VARCHAR", "session_no": "INTEGER",
+                 "meeting_date": "DATE", "day_period": "VARCHAR", "chair_name": "VARCHAR",
+                 "chair_title": "VARCHAR", "recorder": "VARCHAR", "compiled_by": "VARCHAR",
+                 "compiled_date": "DATE", "issued_by": "VARCHAR", "issued_date": "DATE",
+                 "disclosure": "VARCHAR"},
+    "agenda_items": {"doc_id": "VARCHAR", "item_no": "INTEGER", "kind": "VARCHAR", "heading": "VARCHAR"},
+    "decisions": {"doc_id": "VARCHAR", "item_no": "INTEGER", "clause_no": "INTEGER", "text": "VARCHAR",
+                  "page_start": "INTEGER", "page_end": "INTEGER"},
+    "reviewed_documents": {"doc_id": "VARCHAR", "item_no": "INTEGER", "title": "VARCHAR",
+                           "action": "VARCHAR", "outcome": "VARCHAR", "lead_agency": "VARCHAR"},
+    "attendance": {"doc_id": "VARCHAR", "role": "VARCHAR", "seq": "INTEGER", "organization": "VARCHAR",
+                   "person_name": "VARCHAR", "raw": "VARCHAR"},
+    "distribution": {"doc_id": "VARCHAR", "seq": "INTEGER", "recipient": "VARCHAR"},
+    "paragraphs": {"doc_id": "VARCHAR", "seq": "INTEGER", "text": "VARCHAR", "page_start": "INTEGER",
+                   "page_end": "INTEGER"},
+    "runs": {"run_id": "VARCHAR", "flow": "VARCHAR", "started_at": "TIMESTAMP", "finished_at": "TIMESTAMP",
+             "status": "VARCHAR", "docs_discovered": "INTEGER", "docs_fetched": "INTEGER",
+             "docs_parsed": "INTEGER", "docs_quarantined": "INTEGER"},
+}
+CONTRACT_KEYS = {
+    "documents": ["doc_id"], "meetings": ["doc_id"], "agenda_items": ["doc_id", "item_no"],
+    "decisions": ["doc_id", "item_no", "clause_no"], "reviewed_documents": ["doc_id", "item_no", "title"],
+    "attendance": ["doc_id", "role", "seq"], "distribution": ["doc_id", "seq"],
+    "paragraphs": ["doc_id", "seq"],
+    "runs": ["run_id"],
+}
+
+
+def _published(data_dir: DataDir, count: int = 12) -> DataDir:
+    write_documents(data_dir.lake, corpus(count))
+    publish(data_dir)
+    return data_dir
+
+
+def _columns(connection: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    return dict(connection.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall())
+
+
+def test_every_contract_table_column_and_type_is_in_the_warehouse(data_dir: DataDir) -> None:
+    with connect_readonly(_published(data_dir)) as connection:
+        for table, contract_columns in CONTRACT.items():
+            actual = _columns(connection, table)
+            for column, data_type in contract_columns.items():
+                assert actual.get(column) == data_type, f"{table}.{column} is {actual.get(column)}"
+
+
+def test_every_contract_key_is_an_enforced_primary_key(data_dir: DataDir) -> None:
+    with connect_readonly(_published(data_dir)) as connection:
+        keys = {
+            table: columns for table, columns in connection.execute(
+                "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+                "WHERE constraint_type = 'PRIMARY KEY'").fetchall()
+        }
+    assert {table: keys.get(table) for table in CONTRACT_KEYS} == CONTRACT_KEYS
+    assert {table: list(KEYS[table]) for table in CONTRACT_KEYS} == CONTRACT_KEYS
+
+
+def test_a_duplicate_key_is_refused_by_the_warehouse(tmp_path) -> None:
+    connection = duckdb.connect(str(tmp_path / "w.duckdb"))
+    migrate(connection)
+    connection.execute("INSERT INTO paragraphs VALUES ('d', 1, 'a', NULL, NULL)")
+    with pytest.raises(duckdb.ConstraintException):
+        connection.execute("INSERT INTO paragraphs VALUES ('d', 1, 'b', NULL, NULL)")
+
+
+def test_lake_files_carry_the_arrow_schemas_that_match_the_warehouse(data_dir: DataDir) -> None:
+    _published(data_dir)
+    with connect_readonly(data_dir) as connection:
+        for table in ALL_TABLES:
+            warehouse_columns = _columns(connection, table)
+            lake_columns = SCHEMAS[table].names
+            extra = set(warehouse_columns) - set(lake_columns)
+            assert extra <= {"lake_batch"}, f"{table}: warehouse-only columns {extra}"
+            assert set(lake_columns) <= set(warehouse_columns)
+            probe = connection.sql(f"SELECT {', '.join(lake_columns)} FROM {table} LIMIT 0").to_arrow_table()
+            assert probe.schema.equals(SCHEMAS[table]), table
+    for table in ("documents", "paragraphs", "meetings"):
+        files = lake_files(data_dir.lake, table)
+        assert files and all(f.parent.name.startswith("year=") for f in files)
+        for path in files:
+            metadata = pq.ParquetFile(path)
+            assert metadata.schema_arrow.equals(SCHEMAS[table])
+            assert metadata.metadata.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_the_dictionary_describes_every_column_of_every_table_and_view(data_dir: DataDir) -> None:
+    with connect_readonly(_published(data_dir)) as connection:
+        relations = [row[0] for row in connection.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
+        documented = {entry.name: entry for entry in describe()}
+        for relation in relations:
+            assert relation in documented, f"{relation} is not in warehouse/dictionary.yaml"
+            actual = _columns(connection, relation)
+            described = {column.name: column.type for column in documented[relation].columns}
+            assert described == actual, relation
+            assert all(column.meaning and column.example is not None
+                       for column in documented[relation].columns if column.name != "notes")
+        search = documented["search_paragraphs"]
+        result = connection.execute("SELECT * FROM search_paragraphs('安全生产') LIMIT 1")
+        assert [column[0] for column in result.description] == [column.name for column in search.columns]
+    assert [entry.name for entry in describe("meetings")] == ["meetings"]
+    header, rows = dictionary_rows("meetings")
+    assert header[:4] == ["table", "kind", "column", "type"]
+    assert ("meetings", "table", "meeting_date", "DATE") in [row[:4] for row in rows]
+    with pytest.raises(WarehouseError, match="unknown table 'nope'"):
+        describe("nope")
+
+
+def test_a_version_1_warehouse_is_migrated_when_published(data_dir: DataDir) -> None:
+    data_dir.root.mkdir(parents=True)
+    old = duckdb.connect(str(data_dir.warehouse))
+    old.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+    old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                "applied_at TIMESTAMP NOT NULL)")
+    old.execute("INSERT INTO schema_migrations VALUES (1, 'schema', now()::TIMESTAMP)")
+    old.close()
+    write_documents(data_dir.lake, corpus(3))
+    report = publish(data_dir)
+    assert report.migrations_applied == ["0002_documents_load_columns"]
+    _, rows = run_query(data_dir, "SELECT version FROM schema_migrations ORDER BY version")
+    assert rows == [(1,), (2,)]
+    assert publish(data_dir).migrations_applied == []
+
+
+def test_every_report_query_runs_and_returns_rows(data_dir: DataDir) -> None:
+    started = dt.datetime(2026, 11, 23, 2, 0)
+    write_run(data_dir.lake, RunRow("run-1", "nightly", started, None, "running", 30, 30, 27, 3))
+    _published(data_dir, count=30)
+    queries = report_queries()
+    assert {"reviewed_by_year", "agency_followups", "attendance_by_organization", "meetings_per_month",
+            "search_paragraphs", "quarantined_documents", "last_runs", "documents_by_status"} <= set(queries)
+    for name, sql in queries.items():
+        columns, rows = run_query(data_dir, sql)
+        assert columns and rows, name
+    _, agencies = run_query(data_dir, queries["agency_followups"])
+    assert agencies[0][0] == "市工信局"
+    _, hits = run_query(data_dir, "SELECT DISTINCT doc_id FROM search_paragraphs('养殖水域滩涂')")
+    _, direct = run_query(data_dir, "SELECT DISTINCT doc_id FROM paragraphs WHERE text LIKE '%养殖水域滩涂%'")
+    assert sorted(hits) == sorted(direct) and hits

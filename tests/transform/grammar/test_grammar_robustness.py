@@ -1,0 +1,31 @@
+"""Whatever lines come in, the grammar returns a record or raises Quarantine, never anything else."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.errors import NOT_MINUTES, Quarantine
+from tests.conftest import SEEDS_DIR
+from transform.grammar import parse_minutes
+from transform.record import DocHints, Paragraph
+
+SEED_LINES = (SEEDS_DIR / "000_6c86f736b66dfdcd.normalized.txt").read_text(encoding="utf-8").splitlines()
+FRAGMENTS = ["一、", "（一）", "十一、", "出席：", "列席：", "请假：", "记录：", "整理", "印发", "分送：",
+             "《", "》", "审议", "由", "局", "〔2024〕", "号", "主持召开", "会议", "月", "日", "、", "的代表"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(SEED_LINES),
+                          st.lists(st.sampled_from(FRAGMENTS)).map("".join),
+                          st.text(max_size=30)), max_size=25))
+def test_any_lines_give_a_record_or_quarantine(lines: list[str]) -> None:
+    paras = [Paragraph(seq=i, text=text) for i, text in enumerate(lines, 1)]
+    try:
+        record = parse_minutes(paras, DocHints(), "fuzz")
+    except Quarantine as bad:
+        assert bad.code == NOT_MINUTES
+        return
+    assert record.meeting.chair_name and record.meeting.meeting_date
+    assert [i.item_no for i in record.agenda_items] == list(range(1, len(record.agenda_items) + 1))
+    record.to_json_dict()

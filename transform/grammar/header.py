@@ -1,0 +1,151 @@
+"""The head of the minutes: title, minutes number, and the opening paragraph (date, chair, session)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from transform.grammar.dates import safe_date
+from transform.grammar.numerals import cn_to_int
+from transform.grammar.vocabulary import (
+    CHAIR_ACTING,
+    CHAIR_OFFICES,
+    CHAIR_RANKS,
+    CN_NUMERAL_CHARS,
+    DAY_PERIODS,
+    HONORIFIC,
+    MEETING_WORD,
+    PARTY_POST_MARKERS,
+    TRANSITIONS,
+)
+
+# 〔2024〕7号, [2013]4号, (2013)4号, （2013）4号; why: GB/T 9704 writes 〔〕, extraction and
+# web pages often give the ASCII or full-width look-alikes.
+MINUTES_NO = re.compile(r"[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*第?\s*(\d+)\s*号")
+# A title names the session: 市政府第57次常务会议纪要; a masthead alone (…常务会议纪要) does not.
+SESSION_TITLE = re.compile(rf"[第\d{CN_NUMERAL_CHARS}]次.*会议纪要$")
+TITLE_WORD = "会议纪要"
+
+# The meeting date, the year optional (4月24日下午，…).
+OPENING_DATE = re.compile(r"(?:(\d{4})\s*年)?(\d{1,2})月(\d{1,2})日(上午|下午)?")
+CHAIRED = re.compile(r"主持(?:召开了?|了)?")
+ON_BEHALF = re.compile(r"受[^，,]{1,12}委托[，,]?")  # 受市长委托，副市长X主持
+CHAIRED_BY = re.compile(r"^(?:会议)?由")  # 会议由市长X主持
+LOCATION = re.compile(r"在[^，,]*[，,]?")  # 在区政府817会议室，
+# The meeting's own name: the phrase naming the 常务会议 wherever it stands (…主持召开市政府第107次
+# 常务会议 / 区政府第45次常务会议召开，…区长X主持会议), else what 主持召开 names.
+EXECUTIVE_MEETING = re.compile(rf"[^，。；]*?{MEETING_WORD}")
+CONVENED = re.compile(r"主持召开了?|召开了?")
+MEETING_PHRASE = re.compile(r"(?:主持召开了?|召开了?|主持)(.*?会议)")
+SESSION_NO = re.compile(rf"(\d+|[{CN_NUMERAL_CHARS}]+)次")
+# "研究了5个事项" in an opening: a count to check the items against.
+ITEM_COUNT = re.compile(rf"(\d+|[{CN_NUMERAL_CHARS}]+)(?:个|项)(?:议题|事项)")
+
+_OFFICE = "(?:{acting})?(?:{rank})?(?:{office})".format(
+    acting="|".join(CHAIR_ACTING), rank="|".join(CHAIR_RANKS), office="|".join(CHAIR_OFFICES))
+# Title before the name (区长王某某) or after it (王某某区长); the name is matched lazily so the
+# longest office wins (张三代区长 is 张三 + 代区长).
+CHAIR_TITLE_FIRST = re.compile(rf"({_OFFICE})([\u4e00-\u9fff]{{2,4}})$")
+CHAIR_NAME_FIRST = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)({_OFFICE})")
+
+
+@dataclass
+class Opening:
+    seq_index: int  # position of the opening in the paragraph list
+    year: int | None
+    month: int
+    day: int
+    day_period: str | None
+    chair_name: str
+    chair_title: str
+    session_no: int | None
+    meeting_phrase: str
+    item_count: int | None  # "N个议题" when the opening states it
+    ends_with_transition: bool
+
+    def date(self, year: int) -> dt.date | None:
+        return safe_date(year, self.month, self.day)
+
+
+def find_minutes_no(texts: list[str]) -> str | None:
+    """The canonical `〔YYYY〕N号` from the first text that carries one."""
+    for text in texts:
+        if text and (found := MINUTES_NO.search(text)):
+            return f"〔{found[1]}〕{int(found[2])}号"
+    return None
+
+
+def find_title(front_matter: list[str], hinted: str | None) -> str | None:
+    """The document's own title line (with a session), else the publisher's title if it is one."""
+    for text in front_matter:
+        candidate = MINUTES_NO.sub("", text).strip()
+        if SESSION_TITLE.search(candidate):
+            return candidate
+    if hinted and TITLE_WORD in hinted:
+        return hinted.strip()
+    return None
+
+
+def parse_opening(text: str, seq_index: int) -> Opening | None:
+    """Date, chair and meeting from the opening paragraph; None when it is not an opening."""
+    chaired = CHAIRED.search(text)
+    if not chaired:
+        return None
+    before = text[: chaired.start()]
+    date = OPENING_DATE.search(before)
+    meeting = EXECUTIVE_MEETING.search(text) or MEETING_PHRASE.search(text, chaired.start())
+    if not date or not meeting:
+        return None
+    chair = _parse_chair(before[: date.start()] + before[date.end():])
+    if chair is None:
+        return None
+    meeting_name = CONVENED.split(meeting[0])[-1]  # why: the chair's words before it hold no session
+    sessions = SESSION_NO.findall(meeting_name)
+    counted = ITEM_COUNT.search(text)
+    return Opening(
+        seq_index=seq_index,
+        year=int(date[1]) if date[1] else None,
+        month=int(date[2]),
+        day=int(date[3]),
+        day_period=date[4] if date[4] in DAY_PERIODS else None,
+        chair_name=chair[0],
+        chair_title=chair[1],
+        session_no=cn_to_int(sessions[-1]) if sessions else None,
+        meeting_phrase=meeting_name,
+        item_count=cn_to_int(counted[1]) if counted else None,
+        ends_with_transition=_ends_with_transition(text),
+    )
+
+
+def _parse_chair(words: str) -> tuple[str, str] | None:
+    """(name, office) from what precedes 主持, minus the date: 受…委托, 在…会议室, party posts, 同志."""
+    words = ON_BEHALF.sub("", words)
+    words = LOCATION.sub("", words)
+    parts = [p for p in re.split(r"[，,。\s]", words.removeprefix("于")) if p]
+    for part in reversed(parts):  # why reversed: the chair stands next to 主持
+        part = CHAIRED_BY.sub("", part.removesuffix(HONORIFIC).removesuffix("于"))
+        office_and_name = part.rsplit("、", 1)[-1]  # 市委副书记、市长王某 -> 市长王某
+        for marker in PARTY_POST_MARKERS:  # 区委副书记区长X (posts without a 、)
+            if marker in office_and_name:
+                office_and_name = office_and_name.rsplit(marker, 1)[-1]
+        # why search: a place may stand before the office (某某市市长X); the office is kept alone
+        if found := CHAIR_TITLE_FIRST.search(office_and_name):
+            return found[2], found[1]
+        if found := CHAIR_NAME_FIRST.fullmatch(office_and_name):
+            return found[1], found[2]
+    return None
+
+
+def is_transition(text: str) -> bool:
+    """`会议议定以下意见：` and its variants, with or without the closing colon."""
+    return _bare(text) in TRANSITIONS
+
+
+def _ends_with_transition(text: str) -> bool:
+    # why: some openings run on into the transition (…常务会议。现将…纪要如下：)
+    return _bare(text).endswith(TRANSITIONS)
+
+
+def _bare(text: str) -> str:
+    return text.strip().rstrip("：:。.，, ")

@@ -1,0 +1,301 @@
+"""Printed lines → paragraphs of normalized text, with the pages they come from.
+
+Three inputs, one assembler:
+- PDF lines with geometry: a paragraph starts at a first-line indent or a marker and ends at a
+  line that stops short of the right margin;
+- plain extracted text (`seeds/*.txt`): no geometry, so line ends and fullness stand in for it;
+- HTML article blocks: already one paragraph each.
+
+Attendance blocks (`出席：` …) are assembled differently: their line ends separate entries,
+not paragraphs, and an entry broken by a line or page break is rejoined.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from dataclasses import dataclass
+
+from extract.pdf import PdfText, TextLine
+from transform.normalize import (
+    attendance_label,
+    is_cjk,
+    looks_like_entry,
+    normalize_attendance,
+    normalize_issuing_line,
+)
+from transform.record import Paragraph
+
+# A line opening with one of these starts a paragraph wherever it sits on the page.
+_MARKER = re.compile(
+    r"^\s*(?:"
+    r"[一二三四五六七八九十百]+\s*[、.．]"  # 一、
+    r"|[（(]\s*[一二三四五六七八九十百]+\s*[）)]"  # （一）
+    r"|(?:出\s*席|列\s*席|请\s*假|记\s*录|分\s*送|抄\s*送|主\s*送|附\s*件)\s*[:：]"
+    r"|[（(]\s*此件"  # （此件公开发布）
+    r")"
+)
+
+# Lines that are a paragraph by themselves wherever they sit: the colophon's date, `…整理`, the
+# issuing line, the disclosure note.
+_STANDALONE = re.compile(
+    r"^\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|\S{2,18}整理"  # short: a full body line may end in 整理 too
+    r"|\S.{0,40}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发"
+    r"|[（(]\s*此件.{2,10}[）)])\s*$"
+)
+
+# PDF geometry, in ems of the line's font size.
+_INDENT = 0.5  # starting this far right of the body's left edge is an indent
+# In a flush-left document, ending this far short of the right margin ends a paragraph.
+_SHORT_PARAGRAPH = 2.5
+_SHORT_ENTRY = 0.9  # in an attendance block, a line this short did not run full: its entry ended
+_GAP = 1.6  # a baseline distance this many times the usual one leaves a blank line
+_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,4}[:：])")  # `分送：` whose continuation lines hang under the text
+
+
+@dataclass
+class _Line:
+    """A printed line reduced to what paragraph assembly needs."""
+
+    text: str  # stripped
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    starts_paragraph: bool = False  # indented
+    ends_paragraph: bool = False  # short, or closed by a trailing space after CJK
+    ends_entry: bool = True  # in an attendance block: the last entry is complete at the line end
+    blank_before: bool = False  # a blank line (or extra space) separates it from the line above
+
+
+@dataclass
+class _Block:
+    lines: list[_Line]
+    attendance: bool
+    raw: str
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+def paragraphs_from_pdf(pdf: PdfText) -> list[Paragraph]:
+    """Paragraphs of a PDF's body lines (furniture is already apart), from their geometry."""
+    lines = pdf.lines
+    left, right = pdf.left_margin, pdf.right_margin
+    pitch = _usual_pitch(lines)
+    layout: list[_Line] = []
+    hanging_at: float | None = None  # x of a hanging indent under a label (`分送：`), while it lasts
+    # Documents that indent first lines (GB/T 9704 does) start paragraphs at indents; there a
+    # short line is no paragraph end, as line breaking keeps `（2021` or `年）》` together and
+    # pushes them down. Flush-left documents have only short lines to go by.
+    indented_style = _uses_first_line_indent(lines, left)
+    for i, line in enumerate(lines):
+        size = line.size or pdf.body_size or 1.0
+        text = line.text.strip()
+        previous = lines[i - 1] if i else None
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        shortfall = (right - line.x1) / size
+        trailing = line.text != line.text.rstrip()
+        hanging = hanging_at is not None and abs(line.x0 - hanging_at) < _INDENT * size
+        label = _LABEL.match(text)
+        hanging_at = (
+            line.x0 + len(label.group(1)) * size if label else line.x0 if hanging else None
+        )
+        layout.append(
+            _Line(
+                text=text,
+                page=line.page,
+                bbox=(line.x0, line.top, line.x1, line.bottom),
+                starts_paragraph=line.x0 - left > _INDENT * size and not hanging,
+                ends_paragraph=(trailing and _ends_in_cjk(text))
+                or (not indented_style and shortfall > _SHORT_PARAGRAPH),
+                ends_entry=trailing or shortfall > _SHORT_ENTRY or _entry_ends_at_margin(line, following),
+                blank_before=(
+                    previous is not None
+                    and previous.page == line.page
+                    and pitch > 0
+                    and line.baseline - previous.baseline > _GAP * pitch
+                ),
+            )
+        )
+    return _paragraphs(layout, wide_separators=True)
+
+
+def _uses_first_line_indent(lines: list[TextLine], left: float) -> bool:
+    """At least a few lines start two characters in from the body's left edge."""
+    indented = sum(1 for line in lines if abs(line.x0 - left - 2 * line.size) < _INDENT * line.size)
+    return indented >= 3
+
+
+_DELEGATION = "的代表"  # `A、B的代表` is always a whole entry of its own
+
+
+def _entry_ends_at_margin(line: TextLine, following: TextLine | None) -> bool:
+    """A full attendance line: does its last entry end with it? The layout cannot say (the
+    separator falls at the line break), so read the words: it does when the line's last piece
+    and the next line's first piece each read as a whole `organization+person` entry."""
+    if following is None:
+        return True
+    tail = re.split(r"\s{2,}|[:：]", line.text.strip())[-1]
+    head = re.split(r"\s{2,}", following.text.strip())[0]
+    head_is_whole = looks_like_entry(head) or head.endswith(_DELEGATION)
+    return _MARKER.match(head) is not None or (looks_like_entry(tail) and head_is_whole)
+
+
+def _usual_pitch(lines: list[TextLine]) -> float:
+    steps = [
+        b.baseline - a.baseline
+        for a, b in itertools.pairwise(lines)
+        if a.page == b.page and b.baseline > a.baseline
+    ]
+    return statistics.median(steps) if steps else 0.0
+
+
+# --- plain text --------------------------------------------------------------------------------
+
+
+def paragraphs_from_text(text: str) -> list[Paragraph]:
+    """Paragraphs of plain extracted text.
+
+    Two shapes are understood. Naive PDF extraction (the seeds) prints every line followed by
+    a blank line, shows a page break as a line starting with a space, and keeps the trailing
+    space a paragraph's last line (or an attendance entry's) ends with. Anything else is read as
+    one paragraph per line.
+    """
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not _is_layout_text(raw):
+        return _paragraphs([_Line(text=line.strip(), ends_paragraph=True, blank_before=True) for line in raw])
+    content = [line for line in raw if line != ""]
+    full = _full_width(content)
+    layout: list[_Line] = []
+    blank = False
+    for line in content:
+        stripped = line.strip()
+        if not stripped:  # a line of nothing but a space: an empty line of the document
+            blank = True
+            continue
+        trailing = line != line.rstrip()
+        # Without geometry a paragraph's first line (indented, digits of unknown width) looks
+        # shorter than it is: only a line under three quarters of a full one counts as short.
+        short = _display_width(stripped) < 0.75 * full
+        layout.append(
+            _Line(
+                text=stripped,
+                ends_paragraph=(trailing and _ends_in_cjk(stripped)) or short,
+                ends_entry=trailing,
+                blank_before=blank,
+            )
+        )
+        blank = False
+    return _paragraphs(layout, wide_separators=True)
+
+
+def _is_layout_text(raw: list[str]) -> bool:
+    """True when most lines are followed by an empty line: the naive-extraction shape."""
+    content = [i for i, line in enumerate(raw) if line.strip()]
+    if len(content) < 4:
+        return False
+    spaced = sum(1 for i in content if i + 1 < len(raw) and raw[i + 1] == "")
+    return spaced >= 0.6 * len(content)
+
+
+def _display_width(text: str) -> float:
+    """Width in ems: CJK one, anything else half; spaces are extraction artifacts and count nothing."""
+    return sum(1.0 if is_cjk(char) else 0.5 for char in text if not char.isspace())
+
+
+def _full_width(lines: list[str]) -> float:
+    """How wide a full line is: a high percentile of line widths (a rare overlong line aside)."""
+    widths = sorted(_display_width(line.strip()) for line in lines if line.strip())
+    return widths[int(0.9 * (len(widths) - 1))] if widths else 0.0
+
+
+# --- HTML blocks -------------------------------------------------------------------------------
+
+
+def paragraphs_from_blocks(blocks: list[str]) -> list[Paragraph]:
+    """HTML article paragraphs, one block each (line breaks inside a block are not paragraph ends)."""
+    paragraphs: list[Paragraph] = []
+    for block in blocks:
+        text = _finish(block, attendance=attendance_label(block) is not None)
+        if text:
+            paragraphs.append(Paragraph(seq=len(paragraphs) + 1, text=text))
+    return paragraphs
+
+
+# --- assembly ----------------------------------------------------------------------------------
+
+
+def _paragraphs(lines: list[_Line], *, wide_separators: bool = False) -> list[Paragraph]:
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    for line in lines:
+        if not line.text:
+            current = None
+            continue
+        label = attendance_label(line.text)
+        standalone = _STANDALONE.match(line.text) is not None
+        marker = label is not None or standalone or _MARKER.match(line.text) is not None
+        previous = current.lines[-1] if current is not None else None
+        if current is None or previous is None:
+            starts = True
+        elif current.attendance:
+            starts = marker or line.blank_before
+        else:
+            starts = (
+                marker
+                or line.blank_before
+                or line.starts_paragraph
+                or previous.ends_paragraph
+                or _STANDALONE.match(current.raw) is not None
+            )
+        if starts:
+            current = _Block(lines=[line], attendance=label is not None, raw=line.text)
+            blocks.append(current)
+        else:
+            assert current is not None and previous is not None
+            if current.attendance:
+                current.raw += "  " if previous.ends_entry else ""
+            else:
+                current.raw += " "  # normalization removes it again between CJK characters
+            current.raw += line.text
+            current.lines.append(line)
+    paragraphs: list[Paragraph] = []
+    for block in blocks:
+        text = _finish(block.raw, attendance=block.attendance, wide_separators=wide_separators)
+        if not text:
+            continue
+        first = block.lines[0]
+        pages = [line.page for line in block.lines if line.page is not None]
+        paragraphs.append(
+            Paragraph(
+                seq=len(paragraphs) + 1,
+                text=text,
+                page_start=min(pages) if pages else None,
+                page_end=max(pages) if pages else None,
+                bbox=_bbox([line for line in block.lines if line.page == first.page]),
+            )
+        )
+    return paragraphs
+
+
+def _finish(raw: str, *, attendance: bool, wide_separators: bool = False) -> str:
+    if attendance:
+        return normalize_attendance(raw, wide_separators=wide_separators)
+    return normalize_issuing_line(raw)
+
+
+def _bbox(lines: list[_Line]) -> tuple[float, float, float, float] | None:
+    boxes = [line.bbox for line in lines if line.bbox is not None]
+    if not boxes:
+        return None
+    return (
+        min(box[0] for box in boxes),
+        min(box[1] for box in boxes),
+        max(box[2] for box in boxes),
+        max(box[3] for box in boxes),
+    )
+
+
+def _ends_in_cjk(text: str) -> bool:
+    return bool(text) and is_cjk(text[-1])

@@ -1,0 +1,77 @@
+-- Statements of load/warehouse.py `publish`, one block per `-- name:` line.
+-- {table} is filled in from the fixed table list of load/tables.py; lake file lists arrive in
+-- the variable `lake_files` (SET VARIABLE), since a file list cannot be a prepared parameter
+-- of read_parquet.
+
+-- name: schema_migrations
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       VARCHAR NOT NULL,
+    applied_at TIMESTAMP NOT NULL
+);
+
+-- name: applied_versions
+SELECT version FROM schema_migrations ORDER BY version;
+
+-- name: record_migration
+INSERT INTO schema_migrations VALUES ($version, $name, now()::TIMESTAMP);
+
+-- name: lake_current
+-- The newest lake batch of every document: the rows that count (see load/lake.py).
+CREATE OR REPLACE TEMP TABLE lake_current AS
+SELECT doc_id, max(parse_filename(filename, true)) AS lake_batch
+FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true)
+GROUP BY doc_id;
+
+-- name: lake_current_empty
+CREATE OR REPLACE TEMP TABLE lake_current (doc_id VARCHAR, lake_batch VARCHAR);
+
+-- name: stale_documents
+-- New or reprocessed in the lake (batch differs), or gone from the lake.
+CREATE OR REPLACE TEMP TABLE stale_documents AS
+SELECT doc_id FROM lake_current
+WHERE NOT EXISTS (SELECT 1 FROM documents d
+                  WHERE d.doc_id = lake_current.doc_id AND d.lake_batch = lake_current.lake_batch)
+UNION
+SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM lake_current);
+
+-- name: count_stale
+SELECT count(*) FROM stale_documents;
+
+-- name: stale_batches
+SELECT DISTINCT lake_batch FROM lake_current WHERE doc_id IN (SELECT doc_id FROM stale_documents);
+
+-- name: set_lake_files
+SET VARIABLE lake_files = $files;
+
+-- name: delete_stale
+DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM stale_documents);
+
+-- name: insert_current
+INSERT INTO {table} BY NAME
+SELECT lake.* EXCLUDE (filename)
+FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true) AS lake
+SEMI JOIN lake_current AS cur
+  ON lake.doc_id = cur.doc_id AND parse_filename(lake.filename, true) = cur.lake_batch
+WHERE lake.doc_id IN (SELECT doc_id FROM stale_documents);
+
+-- name: insert_current_documents
+INSERT INTO documents BY NAME
+SELECT lake.* EXCLUDE (filename), parse_filename(lake.filename, true) AS lake_batch
+FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true) AS lake
+SEMI JOIN lake_current AS cur
+  ON lake.doc_id = cur.doc_id AND parse_filename(lake.filename, true) = cur.lake_batch
+WHERE lake.doc_id IN (SELECT doc_id FROM stale_documents);
+
+-- name: delete_runs
+DELETE FROM runs;
+
+-- name: insert_runs
+-- One row per run_id; should a run have been filed twice, the latest-finished copy wins.
+INSERT INTO runs BY NAME
+SELECT * EXCLUDE (filename)
+FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true)
+QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY finished_at DESC NULLS LAST, filename DESC) = 1;
+
+-- name: count_rows
+SELECT count(*) FROM {table};
