@@ -557,8 +557,10 @@ def stored_documents(data_dir: DataDir, *, source: str | None = None, since: dat
 
 def register_local_file(path: Path, data_dir: DataDir) -> FetchedDocument:
     """`minutes ingest`: a local file into the raw store and manifest, as source "local"."""
-    suffix = SUFFIXES.get(path.suffix.lower(), path.suffix.lower() or ".bin")
     data = path.read_bytes()
+    suffix = SUFFIXES.get(path.suffix.lower(), path.suffix.lower() or ".bin")
+    if suffix != ".pdf" and data.startswith(b"%PDF-"):
+        suffix = ".pdf"  # a PDF saved without its suffix is still a PDF: store it as one
     now = utc_now()
     blob = RawStore(data_dir.raw).put(data, suffix)
     url = path.resolve().as_uri()

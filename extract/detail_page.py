@@ -15,6 +15,8 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from extract.document_number import find_minutes_no
+
 
 @dataclass
 class DetailPage:
@@ -43,9 +45,6 @@ NOISE_NAME = re.compile(
     re.IGNORECASE,
 )
 
-_OPEN = "〔\\[［(（【"
-_CLOSE = "〕\\]］)）】"
-MINUTES_NO = re.compile(rf"[{_OPEN}]\s*((?:19|20)\d\d)\s*[{_CLOSE}]\s*第?\s*(\d{{1,4}})\s*号")
 PUBLISHED = re.compile(
     r"(?:发布|发文|成文)?(?:时间|日期)\s*[:：]\s*"
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -89,12 +88,6 @@ def parse_detail_page(html: bytes | str, url: str | None = None) -> DetailPage:
         attachments=pdf_links(tree, url),
         article_paragraphs=_article_paragraphs(tree),
     )
-
-
-def find_minutes_no(text: str) -> str | None:
-    """The first document number in the text, written as GB/T 9704 does: 〔2024〕7号."""
-    found = MINUTES_NO.search(text)
-    return f"〔{found.group(1)}〕{int(found.group(2))}号" if found else None
 
 
 def pdf_links(tree: LexborHTMLParser, url: str | None) -> list[str]:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from extract.document_number import is_minutes_no
 from extract.errors import (
     BROKEN_TEXT,
     CORRUPT_PDF,
@@ -146,19 +147,32 @@ def _deadline(seconds: float | None) -> Iterator[Any]:
         yield check
         return
 
-    def on_alarm(signum: int, frame: object) -> None:
-        raise _TimeUp
+    cleaning_up = False
 
+    def on_alarm(signum: int, frame: object) -> None:
+        # Python runs this at the next bytecode boundary, which can fall inside the clean-up
+        # when check() stopped the reading first: raising there would skip the restore.
+        if not cleaning_up:
+            raise _TimeUp
+
+    # SIGALRM stays blocked while the handler and the timer are swapped: a limit shorter than
+    # these lines take then fires inside the `try`, whose clean-up is sure to run.
+    alarm = {signal.SIGALRM}
+    caller_mask = signal.pthread_sigmask(signal.SIG_BLOCK, alarm)
     previous = signal.signal(signal.SIGALRM, on_alarm)
     outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, alarm)
         yield check
     finally:
+        cleaning_up = True
+        signal.pthread_sigmask(signal.SIG_BLOCK, alarm)
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer_delay:  # someone else's timer (pytest-timeout, a caller's own limit): re-arm what is left
             left = outer_delay - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), outer_interval)
+        signal.pthread_sigmask(signal.SIG_SETMASK, caller_mask)
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -309,9 +323,6 @@ def _assemble(lines: list[TextLine], page_count: int, width: float, height: floa
     )
 
 
-_MINUTES_NO = re.compile(r"^[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号$")
-
-
 def _masthead(body: list[TextLine], body_size: float, height: float) -> list[TextLine]:
     """Page 1's masthead (版头): a title in a much larger font at the top, then the document
     number `〔2024〕7号`. It names the document; it is not part of the minutes' text."""
@@ -319,7 +330,7 @@ def _masthead(body: list[TextLine], body_size: float, height: float) -> list[Tex
     for line in body:
         if line.page != 1 or line.top > height * 0.4:
             break
-        if line.size >= 1.3 * body_size or (head and _MINUTES_NO.match(_squeeze(line.text))):
+        if line.size >= 1.3 * body_size or (head and is_minutes_no(line.text)):
             head.append(line)
         else:
             break
@@ -330,11 +341,18 @@ def _furniture_kind(line: TextLine, height: float, repeated: set[str]) -> str | 
     text = line.text.strip()
     in_foot = line.top > height * (1 - _FOOT_ZONE)
     in_head = line.bottom < height * _HEAD_ZONE
-    if _PAGE_NUMBER.match(text) or ((in_foot or in_head) and _BARE_NUMBER.match(text)):
+    if is_page_number(text) or ((in_foot or in_head) and _BARE_NUMBER.match(text)):
         return "page_number"
     if in_head and _squeeze(text) in repeated:
         return "running_head"
     return None
+
+
+def is_page_number(text: str) -> bool:
+    """A line that is nothing but a page number dressed as one (`— 3 —`, `第 3 页`, `3/12`),
+    wherever it stands: such a line is never body text. (A bare `3` only counts in the
+    head and foot zones of a page.)"""
+    return _PAGE_NUMBER.match(text) is not None
 
 
 def _repeated_head_texts(lines: list[TextLine], height: float) -> set[str]:

@@ -42,6 +42,7 @@ def summary_markdown(summary: RunSummary) -> str:
         f"| reused from cache | {summary.reused} |",
         f"| parsed | {summary.parsed} |",
         f"| quarantined | {summary.quarantined} |",
+        *([f"| skipped (not documents) | {len(summary.skipped)} |"] if summary.skipped else []),
         "",
         "| stage | seconds |",
         "|---|---:|",
@@ -49,4 +50,7 @@ def summary_markdown(summary: RunSummary) -> str:
     ]
     if summary.warnings:
         lines += ["", "## Source warnings", "", *(f"- `{code}`" for code in summary.warnings)]
+    if summary.skipped:
+        lines += ["", "## Skipped files", "",
+                  *(f"- `{item.path}`: {item.reason}" for item in summary.skipped)]
     return "\n".join(lines) + "\n"

@@ -6,10 +6,10 @@ from prefect import flow
 
 from extract import crawl
 from extract.sources import resolve_source
+from flows.params import check_fetchable, date_window
 from flows.pipeline import (
     Run,
     discover_and_fetch,
-    iso_date,
     run_flow,
     served_source_url,
     source_name,
@@ -19,15 +19,16 @@ from flows.summary import RunSummary
 
 
 @flow(name="backfill", description="Fetch and load everything published in [since, until]; with "
-                                    "reprocess, re-extract stored documents without fetching.")
+                                    "reprocess, re-extract stored documents without fetching (source "
+                                    "`local`: ingested files; `all`: every stored document).")
 def backfill(source: str | None = None, since: str | None = None, until: str | None = None,
              reprocess: bool = False) -> RunSummary:
-    """`since`/`until`: ISO dates (inclusive), either may be omitted."""
+    """`since`/`until`: ISO dates (inclusive), either may be omitted. With `reprocess`, `source` may
+    also be `local` (documents of `minutes ingest`) or `all` (every stored document)."""
     # Validated here, not by Prefect: a deployment run accepts `-p since=notadate` at creation.
-    since_date, until_date = iso_date(since, "since"), iso_date(until, "until")
-    if since_date and until_date and since_date > until_date:
-        raise ValueError(f"since ({since_date}) is after until ({until_date})")
+    since_date, until_date = date_window(since, until)
     name = source_name(source)
+    check_fetchable(name, reprocess=reprocess)
 
     def body(run: Run) -> None:
         fetched: list[crawl.FetchedDocument] = []

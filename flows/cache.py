@@ -1,27 +1,45 @@
-"""Parsed records cached per document, keyed by content hash × parser version.
+"""Parsed records cached per document: the only extraction cache of the flows.
 
-Prefect's task cache works per task run, and our task runs are batches: a batch key would miss as
-soon as one document of the batch differs. So the key here is per document — the SHA-256 of its
-bytes (its doc_id) and PARSER_VERSION — stored through Prefect's own ResultStore, under the data
-directory so the cache travels with the data it describes. Same bytes + same parser: never parsed
-again; bump PARSER_VERSION and everything is parsed afresh.
+A record depends on the document's bytes (its doc_id, the SHA-256), the parser (PARSER_VERSION) and
+the hints the publisher's page gave (title, minutes_no, published_at: the grammar falls back on them,
+e.g. for a year the opening leaves out), so the key is made of those three. The URL is a hint too,
+but the parser never reads it, so the same bytes under another URL are not parsed again.
+
+Only the MinutesRecord is kept, never the document's metadata (URL, fetched_at, raw path): the
+caller pairs a cached record with the document of *this* run. Records are stored through Prefect's
+own ResultStore under the data directory, so the cache travels with the data it describes and no
+other data directory can read it. Same key: never parsed again; bump PARSER_VERSION and everything
+is parsed afresh.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from prefect.filesystems import LocalFileSystem
 from prefect.results import ResultStore
 
+from extract.crawl import FetchedDocument
 from minutes_etl.settings import DataDir
-from transform.record import PARSER_VERSION, MinutesRecord
-
-
-def cache_key(doc_id: str) -> str:
-    return f"record-{PARSER_VERSION}-{doc_id}"
-
+from transform.record import PARSER_VERSION, DocHints, MinutesRecord
 
 # Quarantines that may go away on their own (a slow machine, a bug of ours): not cached, tried again.
 UNCACHED_REASONS = ("timeout", "parser_error")
+
+
+def document_hints(doc: FetchedDocument) -> DocHints:
+    """What the publisher's page said about the document: the parser's fallbacks."""
+    return DocHints(title=doc.title, minutes_no=doc.minutes_no, published_at=doc.published_at,
+                    url=doc.detail_url or doc.url)
+
+
+def cache_key(doc: FetchedDocument) -> str:
+    hints = document_hints(doc)
+    read_by_parser = [hints.title, hints.minutes_no,
+                      hints.published_at.isoformat() if hints.published_at else None]
+    hints_hash = hashlib.sha256(json.dumps(read_by_parser, ensure_ascii=False).encode()).hexdigest()[:16]
+    return f"record-{PARSER_VERSION}-{doc.doc_id}-{hints_hash}"
 
 
 class RecordCache:
@@ -32,21 +50,21 @@ class RecordCache:
         self.store = ResultStore(result_storage=LocalFileSystem(basepath=str(self.folder)),
                                  cache_result_in_memory=False)
 
-    def has(self, doc_id: str) -> bool:
-        return self.store.exists(cache_key(doc_id))
+    def has(self, doc: FetchedDocument) -> bool:
+        return self.store.exists(cache_key(doc))
 
-    def get(self, doc_id: str) -> MinutesRecord | None:
-        key = cache_key(doc_id)
+    def get(self, doc: FetchedDocument) -> MinutesRecord | None:
+        key = cache_key(doc)
         if not self.store.exists(key):
             return None
         try:
             record = self.store.read(key).result
         except Exception:  # a torn or foreign file: parse again rather than fail the run
             return None
-        return record if isinstance(record, MinutesRecord) else None
+        return record if isinstance(record, MinutesRecord) and record.doc_id == doc.doc_id else None
 
-    def put(self, record: MinutesRecord) -> None:
+    def put(self, doc: FetchedDocument, record: MinutesRecord) -> None:
         if (record.quarantine_reason or "").startswith(UNCACHED_REASONS):
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.store.write(record, key=cache_key(record.doc_id))
+        self.store.write(record, key=cache_key(doc))

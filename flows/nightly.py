@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import flow
 
 from extract.sources import resolve_source
+from flows.params import check_fetchable
 from flows.pipeline import Run, discover_and_fetch, run_flow, served_source_url, source_name
 from flows.summary import RunSummary
 
@@ -14,6 +15,7 @@ from flows.summary import RunSummary
 def nightly(source: str | None = None) -> RunSummary:
     """`source`: a configured source name or a listing URL; default env MINUTES_SOURCE, then `demo`."""
     name = source_name(source)
+    check_fetchable(name, reprocess=False)
 
     def body(run: Run) -> None:
         with served_source_url(name) as base_url:

@@ -7,7 +7,6 @@ rest the same way for all of them and keeps the run's books (RunSummary, the `ru
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import time
 import uuid
@@ -28,10 +27,13 @@ from extract.sources import Source
 from flows import tasks
 from flows.artifacts import publish_artifacts
 from flows.cache import RecordCache
+from flows.console import console_level, set_console_level
+from flows.params import ALL_SOURCES
 from flows.progress import report
 from flows.summary import DocumentOutcome, RunSummary
 from load.rows import RunRow
 from minutes_etl.settings import DataDir
+from transform.record import MinutesRecord
 
 DEFAULT_SOURCE = "demo"
 SOURCE_ENV = "MINUTES_SOURCE"
@@ -47,21 +49,12 @@ def source_name(source: str | None) -> str:
     return source or os.environ.get(SOURCE_ENV) or DEFAULT_SOURCE
 
 
-def stored_source_name(name: str) -> str:
-    """The name documents of `name` are stored under: a listing URL's source is named by its host."""
-    return urlsplit(name).netloc.lower() if "://" in name else name
-
-
-def iso_date(value: str | dt.date | None, name: str) -> dt.date | None:
-    """Validate a date parameter up front: Prefect accepts `-p since=notadate` at creation."""
-    if value is None or value == "":
+def stored_source_name(name: str) -> str | None:
+    """The name documents of `name` are stored under: a listing URL's source is named by its host;
+    `all` (every stored document) is no one source: None."""
+    if name == ALL_SOURCES:
         return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"{name} must be an ISO date (YYYY-MM-DD), got {value!r}") from None
+    return urlsplit(name).netloc.lower() if "://" in name else name
 
 
 @contextmanager
@@ -105,7 +98,7 @@ class Run:
                 self.summary.loaded += tasks.load(self.data_dir, batch)
                 for item in batch:  # only now: a crash before the load leaves the document unfinished
                     if not item.from_cache:
-                        cache.put(item.record)
+                        cache.put(item.document, item.record)
                 report().advance("load", len(batch))
         self.summary.documents.extend(
             DocumentOutcome(doc_id=item.record.doc_id, title=item.document.title or item.record.meeting.title,
@@ -115,22 +108,24 @@ class Run:
             for item in extracted)
 
     def unfinished(self, source: str) -> list[crawl.FetchedDocument]:
-        """Stored documents of `source` never extracted and loaded by this parser version: what this
-        run fetched, and what an earlier run fetched but did not finish (a crash, a timeout)."""
+        """Stored documents of `source` not in the record cache (never extracted and loaded by this
+        parser version with these hints): what this run fetched, and what an earlier run fetched but
+        did not finish (a crash, a timeout)."""
         cache = RecordCache(self.data_dir)
         stored = crawl.stored_documents(self.data_dir, source=source)
-        return [doc for doc in stored if not cache.has(doc.doc_id)]
+        return [doc for doc in stored if not cache.has(doc)]
 
     def _extract(self, documents: list[crawl.FetchedDocument]) -> list[tasks.Extracted]:
-        """Records for `documents`: from the cache when the same bytes were parsed by this parser
-        version before, else parsed now, in batches (across processes when there are many)."""
+        """Records for `documents`: from the cache when the same bytes with the same hints were parsed
+        by this parser version before, else parsed now, in batches (across processes when there are
+        many). Every record is paired with its document of this run, never an earlier run's."""
         unique = sorted({doc.doc_id: doc for doc in documents}.values(), key=lambda doc: doc.doc_id)
         extracted: list[tasks.Extracted] = []
         to_parse: list[crawl.FetchedDocument] = []
         with self.stage("cache"):
             cache = RecordCache(self.data_dir)
             for doc in unique:
-                record = cache.get(doc.doc_id)
+                record = cache.get(doc)
                 if record is None:
                     to_parse.append(doc)
                 else:
@@ -143,39 +138,37 @@ class Run:
         with self.stage("extract"):
             threshold = int(os.environ.get(PARALLEL_MIN_DOCUMENTS_ENV) or PARALLEL_MIN_DOCUMENTS)
             if len(to_parse) >= threshold and (os.cpu_count() or 1) > 1:
-                states = self._extract_in_processes(to_parse)
+                parsed = self._extract_in_processes(to_parse)
             else:
-                states = []
+                parsed = []
                 for batch in tasks.batches(to_parse, tasks.EXTRACT_BATCH):
-                    states.append(tasks.extract(batch, return_state=True))
+                    parsed.append((batch, tasks.extract(batch, return_state=True)))
                     report().advance("extract", len(batch))
-        for state in states:
-            items: list[tasks.Extracted] = state.result()  # raises if the batch failed: the run fails
-            if state.name == "Cached":  # a batch parsed before, never loaded: see tasks.batch_cache_key
-                self.summary.reused += len(items)
-            else:
-                self.summary.extracted += len(items)
-            extracted += items
+        for batch, state in parsed:
+            records: list[MinutesRecord] = state.result()  # raises if the batch failed: the run fails
+            extracted += [tasks.Extracted(doc, record) for doc, record in zip(batch, records, strict=True)]
+            self.summary.extracted += len(records)
         return extracted
 
-    def _extract_in_processes(self, documents: list[crawl.FetchedDocument]) -> list[State]:
+    def _extract_in_processes(self, documents: list[crawl.FetchedDocument],
+                              ) -> list[tuple[list[crawl.FetchedDocument], State]]:
         """CPU-bound parsing across cores: a few large batches, one per worker process at a time.
 
         Worker processes take seconds to start, hence PARALLEL_MIN_DOCUMENTS.
         """
         workers = os.cpu_count() or 2
         size = min(tasks.EXTRACT_BATCH * 4, -(-len(documents) // workers))
-        states: list[State] = []
+        parsed: list[tuple[list[crawl.FetchedDocument], State]] = []
         runner = ProcessPoolTaskRunner(max_workers=workers, initializer=quiet_like_parent,
-                                       initargs=(_console_level(),))
+                                       initargs=(console_level(),))
         with _same_api_in_workers(), runner:
-            futures = [(len(batch), runner.submit(tasks.extract, {"documents": batch}))
+            futures = [(batch, runner.submit(tasks.extract, {"documents": batch}))
                        for batch in tasks.batches(documents, size)]
-            for count, future in futures:
+            for batch, future in futures:
                 future.wait()
-                states.append(future.state)
-                report().advance("extract", count)
-        return states
+                parsed.append((batch, future.state))
+                report().advance("extract", len(batch))
+        return parsed
 
     def finish(self, error: BaseException | None = None) -> RunSummary:
         """Write the `runs` row, publish the warehouse, create the artifacts; log the headline."""
@@ -188,7 +181,7 @@ class Run:
             finished_at=summary.finished_at, status=summary.status, docs_discovered=summary.discovered,
             docs_fetched=summary.fetched, docs_parsed=summary.parsed, docs_quarantined=summary.quarantined,
             source=summary.source,
-            notes="; ".join(summary.warnings) or (" ".join(str(error).split())[:500] if error else None),
+            notes=_run_notes(summary, error),
         ))
         with self.stage("publish"):
             tasks.publish(self.data_dir)  # one publish carries the documents and the runs row
@@ -201,6 +194,16 @@ class Run:
         for code in summary.warnings:
             self.logger.warning("source warning: %s", code)
         return summary
+
+
+def _run_notes(summary: RunSummary, error: BaseException | None) -> str | None:
+    """The `runs` row's notes: source warnings, files an ingest skipped, or why the run failed."""
+    notes = list(summary.warnings)
+    if summary.skipped:
+        notes.append(f"skipped {len(summary.skipped)} files that are not documents")
+    if error is not None and not summary.warnings:
+        notes.append(" ".join(str(error).split())[:500])
+    return "; ".join(notes) or None
 
 
 @contextmanager
@@ -220,19 +223,10 @@ def _same_api_in_workers() -> Iterator[None]:
         yield
 
 
-def _console_level() -> int:
-    for handler in logging.getLogger().handlers:
-        if type(handler).__name__ == "PrefectConsoleHandler":
-            return handler.level
-    return logging.NOTSET
-
-
 def quiet_like_parent(level: int) -> None:
     """Pool worker initializer: Prefect's console log as quiet as in the parent (`minutes` mutes it)."""
     ensure_logging_setup()
-    for handler in logging.getLogger().handlers:
-        if type(handler).__name__ == "PrefectConsoleHandler":
-            handler.setLevel(level)
+    set_console_level(level)
 
 
 def run_flow(flow: str, source: str | None, body: Callable[[Run], None]) -> RunSummary:
@@ -261,12 +255,33 @@ def discover_and_fetch(run: Run, source: Source, *, since: dt.date | None = None
     run.summary.warnings.extend(discovery.warnings)
     run.logger.info("%s: %d documents to fetch", source.name, len(entries))
     fetched: list[crawl.FetchedDocument] = []
+    all_failed: list[str] = []  # per batch: every new entry of the batch failed
     report().start("fetch", len(entries))
     with run.stage("fetch"):
         for batch in tasks.batches(entries, tasks.FETCH_BATCH):
             fetch_report = tasks.fetch(batch, source, run.data_dir)
             fetched.extend(fetch_report.fetched)
             run.summary.fetch_failures += len(fetch_report.failures)
-            run.summary.warnings.extend(fetch_report.warnings)
+            for warning in fetch_report.warnings:
+                if warning.startswith(crawl.ALL_FETCHES_FAILED):
+                    all_failed.append(warning)
+                else:
+                    run.summary.warnings.append(warning)
     run.summary.fetched = len(fetched)
+    run.summary.warnings.extend(_run_level_fetch_warnings(run, source, fetched, all_failed))
     return fetched
+
+
+def _run_level_fetch_warnings(run: Run, source: Source, fetched: list[crawl.FetchedDocument],
+                              all_failed: list[str]) -> list[str]:
+    """The run-level findings crawl.crawl() adds to a fetch: it fetches in one go, the flows in batches.
+
+    all_fetches_failed: a batch whose new entries all failed speaks for the run only when no batch
+    brought a document. source_empty: nothing was ever fetched from this source (its listing had
+    entries, but none led to a document), unless discovery already said the listing is empty.
+    """
+    warnings = all_failed[:1] if all_failed and not fetched else []
+    empty_listing = any(warning.startswith(crawl.SOURCE_EMPTY) for warning in run.summary.warnings)
+    if not empty_listing and not crawl.stored_documents(run.data_dir, source=source.name):
+        warnings.append(f"{crawl.SOURCE_EMPTY}: no document could be fetched from {source.name}")
+    return warnings

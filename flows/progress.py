@@ -19,7 +19,9 @@ class ProgressReporter(Protocol):
         """`done` more documents of `stage` are finished."""
 
 
-class _Silent:
+class SilentReporter:
+    """Nobody watching: a worker, or `minutes` with its output piped."""
+
     def start(self, stage: str, total: int | None) -> None:
         pass
 
@@ -27,7 +29,7 @@ class _Silent:
         pass
 
 
-_reporter: ProgressReporter = _Silent()
+_reporter: ProgressReporter = SilentReporter()
 
 
 def report() -> ProgressReporter:

@@ -20,6 +20,14 @@ class DocumentOutcome:
 
 
 @dataclass
+class SkippedOutcome:
+    """A file `minutes ingest` met in a folder and left out (not a document type, unreadable)."""
+
+    path: str
+    reason: str
+
+
+@dataclass
 class RunSummary:
     run_id: str
     flow: str
@@ -33,9 +41,11 @@ class RunSummary:
     extracted: int = 0  # documents actually read and parsed in this run
     reused: int = 0  # documents whose record came from the cache (same bytes, same parser version)
     loaded: int = 0
-    # Source-level findings ("<code>: <one line>": source_empty, listing_shrank, listing_page_failed…)
+    # Source-level findings ("<code>: <one line>": source_empty, listing_shrank, all_fetches_failed,
+    # listing_page_failed…): every one makes the run loud
     warnings: list[str] = field(default_factory=list)
     documents: list[DocumentOutcome] = field(default_factory=list)
+    skipped: list[SkippedOutcome] = field(default_factory=list)  # files left out, never silently
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     warehouse: str | None = None
 

@@ -7,7 +7,6 @@ document: fetch, extract and load each take a batch (tens to a couple of hundred
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,17 +14,18 @@ from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.context import TaskRunContext
 from prefect.states import State
 
 from extract import crawl
 from extract.sources import Source
+from flows.cache import document_hints
+from flows.local_files import readable_suffix
 from flows.progress import report
 from load import lake, warehouse
 from load.rows import DocumentMeta, RunRow
 from minutes_etl.settings import DataDir
 from transform.pipeline import process_document
-from transform.record import PARSER_VERSION, DocHints, MinutesRecord
+from transform.record import PARSER_VERSION, MinutesRecord
 
 FETCH_BATCH = 100
 EXTRACT_BATCH = 50
@@ -33,7 +33,11 @@ EXTRACT_BATCH = 50
 
 @dataclass
 class Extracted:
-    """One fetched document and the record parsed from its bytes."""
+    """One document of this run and the record of its bytes (parsed now, or from the cache).
+
+    The document always comes from this run (its URL, fetched_at, raw path); only the record may be
+    older: that is what the warehouse's `documents` row is built from.
+    """
 
     document: crawl.FetchedDocument
     record: MinutesRecord
@@ -67,37 +71,31 @@ def discover(source: Source, data_dir: DataDir, *, since: dt.date | None = None,
       timeout_seconds=60 * 60, cache_policy=NO_CACHE)
 def fetch(entries: list[Any], source: Source, data_dir: DataDir) -> crawl.FetchReport:
     """Download one batch of detail pages and attachments into the raw store."""
-    progress, done = report(), [0]
+    progress, done = report(), 0
 
     def advance(total_done: int) -> None:  # fetch_entries counts cumulatively; the bar wants steps
-        progress.advance("fetch", total_done - done[0])
-        done[0] = total_done
+        nonlocal done
+        progress.advance("fetch", total_done - done)
+        done = total_done
 
     fetch_report = crawl.fetch_entries(entries, source, data_dir, on_progress=advance)
-    progress.advance("fetch", len(entries) - done[0])  # entries already fetched are skipped silently
+    progress.advance("fetch", len(entries) - done)  # entries already fetched are skipped silently
     return fetch_report
 
 
-def batch_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """Content hashes × parser version of a batch: the same documents, parsed by the same parser.
+@task(name="extract", timeout_seconds=60 * 60, cache_policy=NO_CACHE)
+def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord]:
+    """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined.
 
-    Catches a batch parsed but never loaded (a run that died in the load): its next run gets the
-    records back without parsing. Across different batches the per-document cache of the flow
-    (flows/cache.py) does the work; both are keyed on the document bytes, never on the run.
-    Results live in Prefect's default result storage (PREFECT_LOCAL_STORAGE_PATH): a task's
-    result storage must be a block saved on the server, and the data directory is known only
-    at run time.
+    Records only, in the order of `documents`: the caller pairs them with the documents it holds.
+    No task cache: records are cached per document, under the data directory (flows/cache.py).
     """
-    doc_ids = sorted(doc.doc_id for doc in parameters["documents"])
-    return f"extract-{PARSER_VERSION}-{hashlib.sha256(' '.join(doc_ids).encode()).hexdigest()}"
+    return [_process(Path(doc.raw_path).read_bytes(), doc) for doc in documents]
 
 
-@task(name="extract", timeout_seconds=60 * 60, cache_key_fn=batch_cache_key, persist_result=True,
-      cache_expiration=dt.timedelta(days=7))
-def extract(documents: list[crawl.FetchedDocument]) -> list[Extracted]:
-    """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined."""
-    return [Extracted(doc, process_document(Path(doc.raw_path).read_bytes(), doc.suffix, _hints(doc)))
-            for doc in documents]
+def _process(data: bytes, doc: crawl.FetchedDocument) -> MinutesRecord:
+    # A PDF stored without a PDF suffix (an ingested file named `scan` or `minutes.bin`) is read as one.
+    return process_document(data, readable_suffix(data, doc.suffix), document_hints(doc))
 
 
 @task(name="load", timeout_seconds=30 * 60, cache_policy=NO_CACHE)
@@ -126,7 +124,3 @@ def document_meta(item: Extracted) -> DocumentMeta:
         status=record.status, quarantine_reason=record.quarantine_reason, parser_version=PARSER_VERSION,
     )
 
-
-def _hints(doc: crawl.FetchedDocument) -> DocHints:
-    return DocHints(title=doc.title, minutes_no=doc.minutes_no, published_at=doc.published_at,
-                    url=doc.detail_url or doc.url)

@@ -23,10 +23,8 @@ so the cost of opening files at load time, low for a large corpus.
 
 from __future__ import annotations
 
-import os
 import re
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from load.files import TEMP_GLOB, fsync_path, write_atomically
 from load.locks import file_lock
 from load.rows import DocumentMeta, RunRow, partition_year, run_row, table_rows
 from load.tables import DOCUMENT_TABLES, RUNS, SCHEMAS
@@ -92,10 +91,14 @@ def lake_lock_path(lake_root: Path) -> Path:
 
 
 def compact(lake_root: Path) -> int:
-    """Merge every year partition made of several batches into one batch; returns partitions merged.
+    """Maintenance: merge every year partition made of several batches into one batch.
 
-    The merged batch is newer than its parts, so the ordinary sweep removes them. Documents of a
-    merged partition get a new batch id: the next publish reloads them once.
+    Returns the number of partitions merged. Not part of a run: many small runs (one batch each)
+    leave many small files, and every publish opens them all; call this now and then (e.g. from
+    a maintenance job) to bring the file count back to one per table per year. The merged batch
+    is newer than its parts, so the ordinary sweep removes them. Documents of a merged partition
+    get a new batch id: the next publish reloads them once — which is why a run does not compact
+    on its own.
     """
     merged = 0
     with file_lock(lake_lock_path(lake_root), what="the lake"):
@@ -135,7 +138,7 @@ def _write_batch(lake_root: Path, year: int, documents: list[DocRows]) -> None:
     for table in DOCUMENT_TABLES:
         if table == "documents":  # the other tables' files are durable before the commit
             for folder in folders:
-                _fsync_dir(folder)
+                fsync_path(folder)
         rows = [row for document in documents for row in document[table]]
         if rows:
             target = lake_root / table / f"year={year}" / f"{batch}.parquet"
@@ -175,7 +178,7 @@ def _sweep(lake_root: Path) -> None:
         for path in lake_files(lake_root, table):
             if batch_of(path) not in committed:
                 path.unlink()
-    for leftover in lake_root.glob("*/year=*/.*.tmp"):
+    for leftover in lake_root.glob(f"*/year=*/{TEMP_GLOB}"):
         leftover.unlink()
 
 
@@ -196,21 +199,6 @@ def _read(path: Path) -> pa.Table | None:
 
 
 def _write_parquet(target: Path, table: pa.Table, *, sync_folder: bool = True) -> None:
-    """Atomic: hidden temp file in the same folder, fsync, rename, fsync the folder (or the caller does)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(temp, "wb") as handle:
-        pq.write_table(table, handle, compression="zstd")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, target)
-    if sync_folder:
-        _fsync_dir(target.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    """Atomic (see load/files.py); `sync_folder=False`: the caller fsyncs the folder later."""
+    write_atomically(target, lambda handle: pq.write_table(table, handle, compression="zstd"),
+                     sync_folder=sync_folder)

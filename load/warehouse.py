@@ -11,7 +11,6 @@ from a fresh copy. One publisher at a time (a lock file); readers take no lock.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from load.files import replace_durably
 from load.lake import batch_of, lake_files, lake_lock_path
 from load.locks import LockTimeout, file_lock
 from load.tables import ALL_TABLES, DOCUMENT_TABLES, RUNS
@@ -116,9 +116,7 @@ def _build_and_swap(data_dir: DataDir, *, rebuild: bool) -> PublishReport:
     except duckdb.Error as error:  # the live warehouse is untouched; say why in one line
         _remove(staging, staging.with_name(staging.name + ".wal"))
         raise WarehouseError(f"publish failed, warehouse unchanged: {_one_line(error)}") from None
-    _fsync(staging)
-    os.replace(staging, live)
-    _fsync(live.parent)
+    replace_durably(staging, live)
     return PublishReport(live, reloaded, counts, applied)
 
 
@@ -152,8 +150,8 @@ def connect_readonly(data_dir: DataDir) -> duckdb.DuckDBPyConnection:
     # after a publish renamed a new one into place.
     connection = duckdb.connect()
     try:
-        connection.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(data_dir.warehouse)})
-        connection.execute("USE warehouse")
+        connection.execute(_connect_sql("attach_readonly"), {"path": str(data_dir.warehouse)})
+        connection.execute(_connect_sql("use_warehouse"))
     except duckdb.Error as error:
         connection.close()
         raise WarehouseError(f"cannot open {data_dir.warehouse}: {_one_line(error)}") from None
@@ -211,6 +209,11 @@ def report_queries() -> dict[str, str]:
             for path in sorted((SQL_DIR / "reports").glob("*.sql"))}
 
 
+def named_queries(file_name: str) -> dict[str, str]:
+    """The `-- name: x` blocks of warehouse/<file_name> (e.g. status.sql), name → SQL, in file order."""
+    return _named_blocks(file_name)
+
+
 def _load_from_lake(connection: duckdb.DuckDBPyConnection, lake: Path) -> int:
     """One transaction: replace the rows of every stale document, then the runs."""
     connection.execute("BEGIN TRANSACTION")
@@ -264,17 +267,26 @@ def _read_sql(name: str) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
-@cache
 def _publish_blocks() -> dict[str, str]:
     """`-- name: x` blocks of publish.sql."""
+    return _named_blocks("publish.sql")
+
+
+@cache
+def _named_blocks(file_name: str) -> dict[str, str]:
+    """`-- name: x` blocks of a warehouse/*.sql file: name → SQL up to the next `-- name:`."""
     blocks: dict[str, list[str]] = {}
     current: list[str] | None = None
-    for line in _read_sql("publish.sql").splitlines():
+    for line in _read_sql(file_name).splitlines():
         if line.startswith("-- name:"):
             current = blocks.setdefault(line.removeprefix("-- name:").strip(), [])
         elif current is not None:
             current.append(line)
     return {name: "\n".join(lines).strip() for name, lines in blocks.items()}
+
+
+def _connect_sql(name: str) -> str:
+    return _named_blocks("connect.sql")[name]
 
 
 def _sql(name: str, *, table: str | None = None) -> str:
@@ -304,14 +316,6 @@ def _dictionary() -> dict[str, TableDoc]:
 def _remove(*paths: Path) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _one_line(error: BaseException) -> str:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import math
 import os
 import sys
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -30,7 +33,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
+from flows.params import ALL_SOURCES, LOCAL_SOURCE, STORED_ONLY_SOURCES, check_fetchable, date_window
+from flows.progress import SilentReporter
 from minutes_etl.settings import DataDir
 
 if TYPE_CHECKING:
@@ -76,65 +82,104 @@ class _State:
     verbose = False
 
 
+# --data-dir is global (`minutes --data-dir D sql …`) and also taken after the command
+# (`minutes sql … --data-dir D`); the command's own wins. Click parses the command's options after
+# the global callback ran, so the env var the command's option falls back to is already the global one.
+DataDirOption = Annotated[Path | None, typer.Option(
+    "--data-dir", envvar="MINUTES_DATA_DIR", file_okay=False,
+    help="Data directory (raw store, lake, warehouse). Default ./data")]
+SOURCE_ENV = "MINUTES_SOURCE"
+
+
 @app.callback()
 def global_options(
-    data_dir: Annotated[Path | None, typer.Option(
-        "--data-dir", envvar="MINUTES_DATA_DIR", file_okay=False,
-        help="Data directory (raw store, lake, warehouse). Default ./data")] = None,
+    data_dir: DataDirOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own logs.")] = False,
 ) -> None:
+    _use_data_dir(data_dir)
+    _State.verbose = verbose
+
+
+def _use_data_dir(data_dir: Path | None) -> None:
     # The flows read the data directory from the environment, in this process or a worker's.
     os.environ["MINUTES_DATA_DIR"] = str(DataDir.from_env(data_dir).root)
-    _State.verbose = verbose
 
 
 # --- flows ----------------------------------------------------------------------------------------
 
 
 @app.command()
-def run(source: Annotated[str | None, typer.Option(
-        "--source", help="Source name (demo, suzhou) or listing URL; default $MINUTES_SOURCE, "
-                         "then demo.")] = None) -> None:
+def run(
+    ctx: typer.Context,
+    source: Annotated[str | None, typer.Option(
+        "--source", envvar=SOURCE_ENV, help="Source name (demo, suzhou) or listing URL; "
+                                            "default $MINUTES_SOURCE, then demo.")] = None,
+    data_dir: DataDirOption = None,
+) -> None:
     """The nightly job: discover what the source published, fetch what is new, extract, parse, load."""
-    _check_source(source)
+    _use_data_dir(data_dir)
+    _check_source(ctx, source, reprocess=False)
     _run_flow("nightly", lambda flows: flows.nightly.nightly(source=source))
 
 
 @app.command()
 def backfill(
-    source: Annotated[str | None, typer.Option("--source", help="Source name or listing URL.")] = None,
+    ctx: typer.Context,
+    source: Annotated[str | None, typer.Option(
+        "--source", envvar=SOURCE_ENV,
+        help=f"Source name or listing URL; default $MINUTES_SOURCE, then demo (one source). With "
+             f"--reprocess also {LOCAL_SOURCE!r} (the files `minutes ingest` stored) or {ALL_SOURCES!r} "
+             "(every stored document, whatever its source).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="First publication date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Last publication date (YYYY-MM-DD).")] = None,
     reprocess: Annotated[bool, typer.Option(
-        "--reprocess", help="Re-extract documents from the raw store without fetching.")] = False,
+        "--reprocess", help="Re-extract documents from the raw store without fetching; "
+                            "with --since/--until, documents without a publication date are left out."
+    )] = False,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Everything published in the window; --reprocess re-extracts the raw store without refetching."""
-    for name, value in (("--since", since), ("--until", until)):
-        if value is not None:
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError:
-                raise typer.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)",
-                                         param_hint=name) from None
-    _check_source(source)
+    _use_data_dir(data_dir)
+    try:
+        date_window(since, until)  # the flow checks again: a deployment run skips this command
+    except ValueError as bad:
+        raise typer.BadParameter(str(bad), param_hint="--since/--until") from None
+    _check_source(ctx, source, reprocess=reprocess)
     _run_flow("backfill", lambda flows: flows.backfill.backfill(
         source=source, since=since, until=until, reprocess=reprocess))
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(
-        exists=True, metavar="PATH...", help="Files or folders of .pdf, .html, .txt documents.")]) -> None:
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(
+        exists=True, metavar="PATH...",
+        help="Files or folders. A file named here is ingested whatever its type (a PDF is known by "
+             "its bytes; what cannot be read is kept and quarantined unsupported_type); in a folder, "
+             ".pdf/.html/.htm/.shtml/.txt files and PDFs are taken, other files listed as skipped.")],
+    data_dir: DataDirOption = None,
+) -> None:
     """Load local files or folders (PDF, HTML, TXT) through the same pipeline."""
+    _use_data_dir(data_dir)
     _run_flow("ingest", lambda flows: flows.ingest.ingest(paths=[str(p.resolve()) for p in paths]))
 
 
-def _check_source(source: str | None) -> None:
-    """A misspelt source is a usage error: say so now, not after Prefect has started."""
+def _check_source(ctx: typer.Context, source: str | None, *, reprocess: bool) -> None:
+    """A misspelt source is a usage error, from --source or $MINUTES_SOURCE alike (typer reads the
+    variable into the option): say so now, not after Prefect has started."""
     from extract.sources import LISTING_URL, source_names
 
-    if source is not None and source not in source_names() and not LISTING_URL.match(source):
+    if source is None:
+        return
+    origin = ctx.get_parameter_source("source")
+    from_env = origin is not None and origin.name == "ENVIRONMENT"
+    hint = f"--source (from ${SOURCE_ENV})" if from_env else "--source"
+    try:
+        check_fetchable(source, reprocess=reprocess)  # `local`, `all`: with --reprocess only
+    except ValueError as bad:
+        raise typer.BadParameter(str(bad), param_hint=hint) from None
+    if source not in STORED_ONLY_SOURCES and source not in source_names() and not LISTING_URL.match(source):
         raise typer.BadParameter(f"unknown source {source!r}: use one of {', '.join(source_names())} "
-                                 "or a listing URL ending in index.shtml", param_hint="--source")
+                                 "or a listing URL ending in index.shtml", param_hint=hint)
 
 
 def _run_flow(label: str, call: Callable[[Any], RunSummary]) -> None:
@@ -157,20 +202,12 @@ STAGE_LABELS = {"discover": "reading listings", "fetch": "fetching", "extract": 
 def _progress_view(label: str) -> Iterator[Any]:
     """Progress bars on a terminal (stderr, so stdout stays the summary); nothing when piped."""
     if not stderr.is_terminal:
-        yield _SilentReporter()
+        yield SilentReporter()
         return
     columns = (SpinnerColumn(), TextColumn("{task.description:<18}"), BarColumn(),
                MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=stderr, transient=False) as progress:
         yield _BarReporter(progress, progress.add_task(f"{label}: starting Prefect", total=None))
-
-
-class _SilentReporter:
-    def start(self, stage: str, total: int | None) -> None:
-        pass
-
-    def advance(self, stage: str, done: int = 1) -> None:
-        pass
 
 
 class _BarReporter:
@@ -207,14 +244,15 @@ def _import_flows() -> Any:
     import flows.ingest
     import flows.nightly
     import flows.progress
+    from flows.console import set_console_level
 
     if not _State.verbose:
-        # Prefect's console handler sits on the root logger; its API handler (the UI's logs) stays.
-        for handler in logging.getLogger().handlers:
-            if type(handler).__name__ == "PrefectConsoleHandler":
-                handler.setLevel(logging.CRITICAL + 1)
+        set_console_level(logging.CRITICAL + 1)  # the UI's logs (Prefect's API handler) stay
     return SimpleNamespace(nightly=flows.nightly, backfill=flows.backfill, ingest=flows.ingest,
                            progress=flows.progress)
+
+
+MAX_SKIPPED_LISTED = 50  # a folder full of other files must not bury the summary
 
 
 def _print_summary(summary: RunSummary) -> None:
@@ -222,6 +260,8 @@ def _print_summary(summary: RunSummary) -> None:
               ("fetch failures", summary.fetch_failures), ("extracted", summary.extracted),
               ("reused from cache", summary.reused), ("parsed", summary.parsed),
               ("quarantined", summary.quarantined)]
+    if summary.skipped or summary.flow == "ingest":
+        counts.append(("skipped", len(summary.skipped)))  # files in a folder that are not documents
     seconds = (summary.finished_at - summary.started_at).total_seconds() if summary.finished_at else 0.0
     if stdout.is_terminal:
         table = Table(title=f"minutes {summary.flow} — {summary.status}", show_header=True)
@@ -239,6 +279,11 @@ def _print_summary(summary: RunSummary) -> None:
         if doc.status == "quarantined":
             name = doc.title or doc.url or ""
             stdout.print(f"quarantined {doc.doc_id[:12]} {name}: {doc.quarantine_reason}", markup=False)
+    for skipped in summary.skipped[:MAX_SKIPPED_LISTED]:
+        stdout.print(f"skipped {skipped.path}: {skipped.reason}", markup=False)
+    if len(summary.skipped) > MAX_SKIPPED_LISTED:
+        stdout.print(f"skipped … and {len(summary.skipped) - MAX_SKIPPED_LISTED} more files "
+                     "(the run's Prefect artifact lists them all)")
     for code in summary.warnings:
         stdout.print(f"WARNING source: {code}")
     stages = ", ".join(f"{stage} {spent:.1f} s" for stage, spent in summary.timings.items())
@@ -251,21 +296,40 @@ def _print_summary(summary: RunSummary) -> None:
 
 @app.command()
 def parse(
-    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, metavar="PATH",
+    # Not typer's exists=/dir_okay= checks: they make a missing file a usage error (exit 2), and a
+    # bad input to parse is a failure (exit 1, CONTRACT §2).
+    path: Annotated[Path, typer.Argument(metavar="PATH",
                                          help="A .pdf, .html/.htm/.shtml detail page or .txt file.")],
-    output: Annotated[TextFormat, typer.Option("--format", help="json: the record; text: normalized "
-                                               "text, one paragraph per line.")] = TextFormat.json,
+    output: Annotated[TextFormat, typer.Option(
+        "--format", help="json: the record (a quarantined document prints its record too, and "
+                         "exits 1); text: normalized text, one paragraph per line.")] = TextFormat.json,
+    data_dir: DataDirOption = None,  # accepted like every command's; parse touches no data directory
 ) -> None:
     """Parse one document and print it; touches no warehouse."""
-    from transform.pipeline import process_document  # no Prefect anywhere on this path
+    # No Prefect anywhere on this path (flows.local_files imports none).
+    from flows.local_files import readable_suffix
+    from transform.pipeline import process_document
 
-    record = process_document(path.read_bytes(), path.suffix.lower(), None)
-    if record.status != "parsed":
-        raise CommandError(f"{path}: {record.quarantine_reason}")
+    data = _read_document(path)
+    record = process_document(data, readable_suffix(data, path.suffix.lower()), None)
     if output is TextFormat.json:
         sys.stdout.write(json.dumps(record.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
-    else:
+    elif record.status == "parsed":
         sys.stdout.write("".join(paragraph.text + "\n" for paragraph in record.paragraphs))
+    if record.status != "parsed":
+        sys.stdout.flush()  # the record first, then the one-line error
+        raise CommandError(f"{path}: {record.quarantine_reason}")
+
+
+def _read_document(path: Path) -> bytes:
+    if path.is_dir():
+        raise CommandError(f"{path}: is a folder; parse reads one file (minutes ingest takes folders)")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file") from None
+    except OSError as error:
+        raise CommandError(f"{path}: cannot read: {error.strerror or _one_line(error)}") from None
 
 
 # --- warehouse ------------------------------------------------------------------------------------
@@ -275,65 +339,58 @@ def parse(
 def sql(
     query: Annotated[str | None, typer.Argument(
         metavar="QUERY", help="Read-only SQL; with --describe, a table name.")] = None,
-    output: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    output: Annotated[TableFormat, typer.Option(
+        "--format", help="table: a table on a terminal, tab-separated lines when piped (tab, newline, "
+                         "carriage return and backslash in values written \\t \\n \\r \\\\); "
+                         "csv; json. Lists and structs are JSON in csv and table cells; in json, "
+                         "decimals are numbers, intervals ISO-8601 durations (P1DT2H).")] = TableFormat.table,
     describe: Annotated[bool, typer.Option(
         "--describe", help="Print the data dictionary (of the table named as QUERY, or all).")] = False,
     report: Annotated[str | None, typer.Option("--report", help="Run a named report query.")] = None,
+    data_dir: DataDirOption = None,
 ) -> None:
-    """Ad hoc read-only SQL on the warehouse (or --describe [TABLE], --report NAME)."""
+    """Ad hoc read-only SQL on the warehouse (or --describe [TABLE], --report NAME).
+
+    A QUERY that starts with "-" (a SQL comment) goes after "--", the end of the options:
+
+    \b
+      minutes sql -- "-- meetings per chair
+      SELECT chair_name, count(*) FROM meetings GROUP BY 1"
+    """
     from load import warehouse
 
-    data_dir = DataDir.from_env()
+    _use_data_dir(data_dir)
+    location = DataDir.from_env()
+    if query is not None and not describe and not query.strip():
+        raise typer.BadParameter("the query is empty", param_hint="QUERY")
     if describe:
-        columns, rows = _describe(warehouse, query)
+        try:
+            columns, rows = warehouse.dictionary_rows(query)
+        except warehouse.WarehouseError as unknown:
+            raise typer.BadParameter(_one_line(unknown), param_hint="TABLE") from None
     elif report is not None:
         reports = warehouse.report_queries()
         if report not in reports:
             raise typer.BadParameter(f"unknown report {report!r}; reports: {', '.join(sorted(reports))}",
                                      param_hint="--report")
-        columns, rows = _query(warehouse, data_dir, reports[report])
+        columns, rows = _query(warehouse, location, reports[report])
     elif query:
-        columns, rows = _query(warehouse, data_dir, query)
+        columns, rows = _query(warehouse, location, query)
     else:
         raise typer.BadParameter("give a QUERY, --describe [TABLE] or --report NAME", param_hint="QUERY")
     _print_rows(columns, rows, output)
 
 
 @app.command()
-def status() -> None:
+def status(data_dir: DataDirOption = None) -> None:
     """Documents, meetings, last runs, quarantined documents."""
     from load import warehouse
 
-    data_dir = DataDir.from_env()
-    for title, query in status_queries():
-        columns, rows = _query(warehouse, data_dir, query)
+    _use_data_dir(data_dir)
+    for title, query in warehouse.named_queries("status.sql").items():
+        columns, rows = _query(warehouse, DataDir.from_env(), query)
         stdout.print(f"\n[bold]{title}[/bold]" if stdout.is_terminal else f"# {title}")
         _print_rows(columns, rows, TableFormat.table)
-
-
-STATUS_SQL = Path(__file__).with_name("status.sql")
-
-
-def status_queries() -> list[tuple[str, str]]:
-    """(section title, SQL) pairs from status.sql, split on its `-- section:` lines."""
-    sections: list[tuple[str, str]] = []
-    for chunk in STATUS_SQL.read_text(encoding="utf-8").split("\n-- section:")[1:]:
-        title, _, query = chunk.partition("\n")
-        sections.append((title.strip(), query.strip()))
-    return sections
-
-
-def _describe(warehouse: Any, table: str | None) -> tuple[list[str], Sequence[Sequence[Any]]]:
-    """The data dictionary as rows: one per column of each table, view and macro."""
-    try:
-        entries = warehouse.describe(table)
-    except warehouse.WarehouseError as unknown:
-        raise typer.BadParameter(_one_line(unknown), param_hint="TABLE") from None
-    columns = ["table", "kind", "column", "type", "key", "meaning", "example"]
-    rows = [(entry.name, entry.kind, column.name, column.type, "yes" if column.name in entry.key else "",
-             column.meaning, column.example)
-            for entry in entries for column in entry.columns]
-    return columns, rows
 
 
 def _query(warehouse: Any, data_dir: DataDir, query: str) -> tuple[list[str], Sequence[Sequence[Any]]]:
@@ -347,30 +404,72 @@ def _print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], output: T
     if output is TableFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([["" if v is None else _plain(v) for v in row] for row in rows])
+        writer.writerows([[_text(v) for v in row] for row in rows])
     elif output is TableFormat.json:
-        records = [dict(zip(columns, map(_plain, row), strict=True)) for row in rows]
+        records = [dict(zip(columns, map(_json_value, row), strict=True)) for row in rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
     elif not stdout.is_terminal:  # piped: plain tab-separated lines, nothing cut to fit a width
         for line in [columns, *rows]:
-            sys.stdout.write("\t".join("" if v is None else str(_plain(v)) for v in line) + "\n")
+            sys.stdout.write("\t".join(_escaped(_text(v)) for v in line) + "\n")
     else:
         table = Table(*columns, show_lines=False)
         for row in rows:
-            table.add_row(*("" if v is None else str(_plain(v)) for v in row))
+            table.add_row(*(Text(_text(v)) for v in row))  # Text: a value's "[b]" is no markup
         stdout.print(table)
         stdout.print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
-def _plain(value: Any) -> Any:
-    """JSON/CSV-friendly scalars: dates and times as ISO strings, the rest as is."""
+def _json_value(value: Any) -> Any:
+    """A warehouse value as JSON: dates and times ISO strings, decimals numbers (doubles: cast to
+    VARCHAR in the query for more than ~15 digits), intervals ISO-8601 durations, NaN/inf null."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.timedelta):
+        return _iso_duration(value)
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, int | float | str | bool) or value is None:
-        return value
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):  # STRUCT, MAP (whose keys may be numbers or dates)
+        return {k if isinstance(k, str) else str(_json_value(k)): _json_value(v) for k, v in value.items()}
+    if isinstance(value, uuid.UUID):
+        return str(value)
     return str(value)
+
+
+def _text(value: Any) -> str:
+    """A warehouse value in a CSV or table cell: lists and structs as JSON, decimals exact."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(_json_value(value), ensure_ascii=False)
+    return str(_json_value(value))
+
+
+def _escaped(cell: str) -> str:
+    """One tab-separated cell on one line: backslash, tab, newline and CR written as escapes."""
+    return (cell.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+def _iso_duration(delta: dt.timedelta) -> str:
+    """timedelta(days=1, hours=2) -> P1DT2H; DuckDB gives a month as 30 days."""
+    sign, delta = ("-", -delta) if delta < dt.timedelta(0) else ("", delta)
+    hours, rest = divmod(delta.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    second_text = f"{seconds}.{delta.microseconds:06d}".rstrip("0") if delta.microseconds else str(seconds)
+    clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M")) if n)
+    clock += f"{second_text}S" if seconds or delta.microseconds else ""
+    days = f"{delta.days}D" if delta.days else ""
+    return f"{sign}P{days}T{clock}" if clock else f"{sign}P{days or '0D'}"
 
 
 def _one_line(error: BaseException) -> str:

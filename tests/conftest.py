@@ -28,3 +28,15 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 
 SEEDS_DIR = REPO_ROOT / "minutes_etl" / "demo" / "seeds"
+
+
+# The session's real Prefect server (tests/prefect_harness.py), shared by tests/flows and tests/cli:
+# started on first use, stopped at exit.
+import pytest  # noqa: E402
+
+from tests.prefect_harness import PrefectServer, shared_server  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> PrefectServer:
+    return shared_server()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from transform.vocabulary import AGENCY_SUFFIXES, ATTENDANCE_ROLES
+
 # Full-width digits and Latin letters (U+FF10-FF19, FF21-FF3A, FF41-FF5A) → ASCII.
 _FULLWIDTH_ALNUM = {
     code: code - 0xFEE0
@@ -98,8 +100,13 @@ def _touches_cjk(chars: list[str], i: int) -> bool:
 
 # --- attendance blocks (rule 4) ----------------------------------------------------------------
 
-ATTENDANCE_LABELS = ("出席", "列席", "请假")
-_ATTENDANCE_START = re.compile(r"^\s*(出\s*席|列\s*席|请\s*假)\s*[:：]\s*")
+def spaced(word: str) -> str:
+    """A regex for the word with any whitespace between its characters: extraction spaces out
+    labels set in a wider font or letter-spaced (`出  席：`)."""
+    return r"\s*".join(map(re.escape, word))
+
+
+_ATTENDANCE_START = re.compile(rf"^\s*({'|'.join(map(spaced, ATTENDANCE_ROLES))})\s*[:：]\s*")
 
 
 def attendance_label(text: str) -> str | None:
@@ -132,11 +139,10 @@ def normalize_attendance(text: str, *, wide_separators: bool = False) -> str:
 
 _WIDE_SEPARATOR = re.compile(r"\s*(?:\u3000|\t|\s{2,})\s*")
 
-# An `organization+person` entry: an organisation ending in one of these, then a 2-4 character
-# name (4 for compound surnames: 欧阳春国).
+# An `organization+person` entry: an organisation ending in an agency suffix (the list the
+# grammar splits entries by), then a 2-4 character name (4 for compound surnames: 欧阳春国).
 _ENTRY = re.compile(
-    r"^\S{2,}?(?:局|委|办|院|部|队|司|市|区|县|行|会|室|处|中心|集团|公司|海关|支|组|厅|所|站|台|社|馆|团|校|班|府)"
-    r"[\u3400-\u9fff]{2,4}$"
+    rf"^\S{{2,}}?(?:{'|'.join(map(re.escape, AGENCY_SUFFIXES))})[\u3400-\u9fff]{{2,4}}$"
 )
 
 

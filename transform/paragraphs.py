@@ -17,22 +17,26 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from extract.pdf import PdfText, TextLine
+from extract.pdf import PdfText, TextLine, is_page_number
 from transform.normalize import (
     attendance_label,
     is_cjk,
     looks_like_entry,
     normalize_attendance,
     normalize_issuing_line,
+    spaced,
 )
 from transform.record import Paragraph
+from transform.vocabulary import ATTENDANCE_ROLES
 
+# Labels of the colophon and attachments: a line opening `记录：` starts a paragraph.
+_COLOPHON_LABELS = ("记录", "分送", "抄送", "主送", "附件")
 # A line opening with one of these starts a paragraph wherever it sits on the page.
 _MARKER = re.compile(
     r"^\s*(?:"
     r"[一二三四五六七八九十百]+\s*[、.．]"  # 一、
     r"|[（(]\s*[一二三四五六七八九十百]+\s*[）)]"  # （一）
-    r"|(?:出\s*席|列\s*席|请\s*假|记\s*录|分\s*送|抄\s*送|主\s*送|附\s*件)\s*[:：]"
+    rf"|(?:{'|'.join(map(spaced, (*ATTENDANCE_ROLES, *_COLOPHON_LABELS)))})\s*[:：]"
     r"|[（(]\s*此件"  # （此件公开发布）
     r")"
 )
@@ -160,9 +164,9 @@ def paragraphs_from_text(text: str) -> list[Paragraph]:
     Two shapes are understood. Naive PDF extraction (the seeds) prints every line followed by
     a blank line, shows a page break as a line starting with a space, and keeps the trailing
     space a paragraph's last line (or an attendance entry's) ends with. Anything else is read as
-    one paragraph per line.
+    one paragraph per line. In both, page numbers and running heads the text kept are dropped.
     """
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw = _without_furniture(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     if not _is_layout_text(raw):
         return _paragraphs([_Line(text=line.strip(), ends_paragraph=True, blank_before=True) for line in raw])
     content = [line for line in raw if line != ""]
@@ -188,6 +192,25 @@ def paragraphs_from_text(text: str) -> list[Paragraph]:
         )
         blank = False
     return _paragraphs(layout, wide_separators=True)
+
+
+def _without_furniture(raw: list[str]) -> list[str]:
+    """The lines minus page furniture, which is never text (CONTRACT §4 rule 1): text saved from
+    a PDF viewer keeps the footers and headers. Dropped are page numbers (`— 3 —`, `－3－`) and
+    a running head: the same line printed next to a page number at two page breaks or more."""
+    numbers = {i for i, line in enumerate(raw) if line.strip() and is_page_number(line)}
+    if not numbers:
+        return raw
+    beside_numbers: dict[str, list[int]] = {}
+    for i in numbers:
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(raw) and not raw[j].strip():
+                j += step
+            if 0 <= j < len(raw) and j not in numbers:
+                beside_numbers.setdefault("".join(raw[j].split()), []).append(j)
+    heads = {j for found in beside_numbers.values() if len(set(found)) >= 2 for j in found}
+    return [line for i, line in enumerate(raw) if i not in numbers and i not in heads]
 
 
 def _is_layout_text(raw: list[str]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extract.document_number import find_minutes_no
 from extract.errors import EMPTY_FILE, UNSUPPORTED_TYPE, Quarantine
 from extract.pdf import read_pdf
 from transform.paragraphs import paragraphs_from_blocks, paragraphs_from_pdf, paragraphs_from_text
@@ -34,12 +35,12 @@ def read_paragraphs(data: bytes, suffix: str, *, time_limit: float | None = 60.0
         raise Quarantine(UNSUPPORTED_TYPE, f"cannot read {suffix or 'files without a suffix'!r} documents")
     if kind in PDF_SUFFIXES or data[:1024].lstrip().startswith(b"%PDF-"):
         pdf = read_pdf(data, time_limit=time_limit)
-        numbers = [f.text for f in pdf.furniture if f.kind == "masthead" and f.text.endswith("号")]
+        masthead = [f.text for f in pdf.furniture if f.kind == "masthead"]
         return ReadText(
             paragraphs=paragraphs_from_pdf(pdf),
             page_count=pdf.page_count,
             furniture=[line.text for line in pdf.furniture],
-            hints=DocHints(minutes_no=numbers[0] if numbers else None),  # the masthead's 〔2024〕7号
+            hints=DocHints(minutes_no=find_minutes_no(" ".join(masthead))),  # the masthead's 〔2024〕7号
         )
     if not data.strip():
         raise Quarantine(EMPTY_FILE, "the file is empty")

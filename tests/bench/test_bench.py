@@ -21,7 +21,7 @@ EVERY_FIGURE = (
     "ingest_over_bare",
     "stages.fetch.seconds", "stages.extract.seconds", "stages.parse.seconds", "stages.load.seconds",
     "outside_pdfplumber_share", "memory_growth",
-    "parse_one_seed.seconds", "nightly_noop.seconds",
+    "parse_one_seed.seconds", "nightly_noop.seconds", "first_use_ingest_one_doc.seconds",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -9,19 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINUTES
 
-SEEDS = Path(__file__).resolve().parents[2] / "minutes_etl" / "demo" / "seeds"
-SEED_TEXTS = sorted(p for p in SEEDS.glob("*.txt") if not p.name.endswith(".normalized.txt"))
+# Not `from conftest import MINUTES`: which conftest module that names depends on what else is
+# collected in the run (tests/transform/grammar has one too).
+from tests.cli.documents import seed_minutes_pdf
+from tests.helpers import MINUTES, SEEDS_DIR, only_expected_keys
 
-
-def shaped_like(actual: object, expected: object) -> object:
-    """`actual` cut down to the keys `expected` has (the seeds' clauses omit page numbers)."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        return {key: shaped_like(actual.get(key), value) for key, value in expected.items()}
-    if isinstance(expected, list) and isinstance(actual, list) and len(actual) == len(expected):
-        return [shaped_like(a, e) for a, e in zip(actual, expected, strict=True)]
-    return actual
+SEED_TEXTS = sorted(p for p in SEEDS_DIR.glob("*.txt") if not p.name.endswith(".normalized.txt"))
 
 
 def minutes(*args: str, python_flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
@@ -36,7 +31,7 @@ def test_parse_json_is_the_seed_record(seed: Path) -> None:
     record = json.loads(done.stdout)
     assert record["status"] == "parsed" and record["quarantine_reason"] is None
     expected = json.loads(seed.with_suffix(".json").read_text(encoding="utf-8"))
-    assert shaped_like(record, expected) == expected
+    assert only_expected_keys(record, expected) == expected
     assert [p["text"] for p in record["paragraphs"]] == seed.with_name(
         seed.stem + ".normalized.txt").read_text(encoding="utf-8").splitlines()
     assert done.stdout.startswith('{\n "doc_id"')  # indent 1
@@ -60,14 +55,65 @@ def test_parse_never_imports_prefect() -> None:
     assert not [name for name in imported if re.match(r"prefect(\.|$)", name)]
 
 
-def test_parse_bad_input_exits_1_with_one_line(tmp_path: Path) -> None:
+def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr and "Usage:" not in done.stderr, done.stderr
+    return lines[0]
+
+
+def test_parse_bad_input_text_exits_1_with_one_line(tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"<html>not a pdf at all</html>")
-    done = minutes("parse", str(broken))
+    done = minutes("parse", str(broken), "--format", "text")
     assert done.returncode == 1
     assert done.stdout == ""
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and "not_pdf" in lines[0] and "Traceback" not in done.stderr
+    assert "not_pdf" in one_line_error(done)
+
+
+def test_parse_bad_input_json_prints_the_quarantined_record(tmp_path: Path) -> None:
+    """CONTRACT §5 defines the quarantined record: it is printed, and the error still says why."""
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"<html>not a pdf at all</html>")
+    done = minutes("parse", str(broken), "--format", "json")
+    assert done.returncode == 1
+    record = json.loads(done.stdout)
+    assert record["status"] == "quarantined"
+    assert record["quarantine_reason"].startswith("not_pdf: ")
+    assert record["doc_id"] == hashlib.sha256(broken.read_bytes()).hexdigest()
+    assert record["paragraphs"] == [] and record["meeting"]["meeting_date"] is None
+    error = one_line_error(done)
+    assert error.startswith("minutes: error: ") and str(broken) in error and "not_pdf" in error
+
+
+def test_parse_an_unknown_type_is_quarantined_unsupported_type(tmp_path: Path) -> None:
+    document = tmp_path / "minutes.docx"
+    document.write_bytes(b"PK\x03\x04 a Word file")
+    done = minutes("parse", str(document))
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["quarantine_reason"].startswith("unsupported_type: ")
+    assert "unsupported_type" in one_line_error(done)
+
+
+def test_parse_knows_a_pdf_without_a_suffix_by_its_bytes(tmp_path: Path) -> None:
+    scan = tmp_path / "scan-0001"
+    scan.write_bytes(seed_minutes_pdf())
+    done = minutes("parse", str(scan))
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["status"] == "parsed"
+    assert (record["meeting"]["session_no"], record["meeting"]["chair_name"]) == (107, "李亚平")
+
+
+@pytest.mark.parametrize("what", ["missing", "folder"])
+def test_parse_a_missing_file_or_a_folder_exits_1_with_one_line(what: str, tmp_path: Path) -> None:
+    """Bad input to parse is a failure (exit 1), not a usage error with a usage block (exit 2)."""
+    path = tmp_path / "nowhere.pdf" if what == "missing" else tmp_path
+    done = minutes("parse", str(path))
+    assert done.returncode == 1
+    assert done.stdout == ""
+    error = one_line_error(done)
+    assert str(path) in error
+    assert ("no such file" if what == "missing" else "is a folder") in error
 
 
 @pytest.mark.parametrize("args", [

@@ -9,22 +9,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MINUTES
-from prefect_harness import PrefectServer
 
 from load.warehouse import run_query
 from minutes_etl.demo.server import serve_site
 from minutes_etl.settings import DataDir
+from tests.cli.output import count
+from tests.helpers import MINUTES
+from tests.prefect_harness import PrefectServer
 
 pytestmark = pytest.mark.integration
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def count(output: str, name: str) -> int:
-    found = re.search(rf"^{name}: (\d+)$", output, re.MULTILINE)
-    assert found, f"no '{name}: N' line in:\n{output}"
-    return int(found.group(1))
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +113,24 @@ def test_an_empty_source_is_loud(run_env: dict[str, str], tmp_path: Path) -> Non
     assert count(done.stdout, "discovered") == 0
     error = done.stderr.strip().splitlines()
     assert len(error) == 1 and "source_empty" in error[0]
+
+
+def test_a_source_whose_every_document_fails_is_loud(run_env: dict[str, str], tmp_path: Path) -> None:
+    """The listing has entries, but every one of them fails: not "nothing new" either. Both findings
+    crawl.crawl() makes are made by the flow too (it fetches in batches, not through crawl())."""
+    listing = tmp_path / "site" / "zfhy" / "index.shtml"
+    listing.parent.mkdir(parents=True)
+    links = "".join(f'<li><a href="2024{month:02d}/{month:032x}.shtml">市政府第{month}次常务会议纪要</a>'
+                    f"<span>2024-{month:02d}-10</span></li>" for month in (1, 2))
+    listing.write_text(f"<html><body><ul>{links}</ul></body></html>", encoding="utf-8")
+    env = {**run_env, "MINUTES_DATA_DIR": str(tmp_path / "data")}
+    with serve_site(listing.parents[1]) as base_url:  # the detail pages are missing: 404
+        done = subprocess.run([str(MINUTES), "run", "--source", f"{base_url}/zfhy/index.shtml"], env=env,
+                              capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert count(done.stdout, "discovered") == 2
+    assert count(done.stdout, "fetch failures") == 2
+    warnings = re.findall(r"^WARNING source: (\w+):", done.stdout, re.MULTILINE)
+    assert warnings == ["all_fetches_failed", "source_empty"]
+    error = done.stderr.strip().splitlines()
+    assert len(error) == 1 and "all_fetches_failed" in error[0] and "source_empty" in error[0]

@@ -9,8 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MINUTES
-from prefect_harness import PrefectServer
+
+from tests.cli.output import count
+from tests.helpers import MINUTES
+from tests.prefect_harness import PrefectServer
 
 pytestmark = pytest.mark.integration
 
@@ -26,7 +28,7 @@ def env(prefect_server: PrefectServer, tmp_path_factory: pytest.TempPathFactory)
     done = subprocess.run([str(MINUTES), "ingest", *seeds], env=env, capture_output=True, text=True,
                           timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "parsed: 2" in done.stdout
+    assert count(done.stdout, "parsed") == 2
     return env
 
 
@@ -81,3 +83,57 @@ def test_sql_errors_are_one_line(env: dict[str, str], args: tuple[str, ...], sta
     assert "Traceback" not in done.stderr
     if status == 1:
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+# Values of every shape a query can return: a list holding a comma, a struct, a decimal, intervals,
+# and text with a tab, a newline and a backslash.
+SHAPES = ("SELECT ['a,b', 'c'] AS tags, {'k': 1, 'when': DATE '2024-01-02'} AS info, "
+          "1.50::DECIMAL(5, 2) AS amount, INTERVAL 1 DAY AS one_day, "
+          "INTERVAL 90 MINUTE + INTERVAL 1500 MILLISECOND AS span, "
+          "'x' || chr(9) || 'y' || chr(10) || 'z\\w' AS text")
+
+
+def test_sql_csv_writes_nested_values_as_json(env: dict[str, str]) -> None:
+    done = sql(env, SHAPES, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    header, row = list(csv.reader(io.StringIO(done.stdout)))
+    assert header == ["tags", "info", "amount", "one_day", "span", "text"]
+    assert json.loads(row[0]) == ["a,b", "c"]
+    assert json.loads(row[1]) == {"k": 1, "when": "2024-01-02"}
+    assert row[2:] == ["1.50", "P1D", "PT1H30M1.5S", "x\ty\nz\\w"]  # CSV quotes what it must
+
+
+def test_sql_json_writes_decimals_as_numbers_and_intervals_as_iso_durations(env: dict[str, str]) -> None:
+    done = sql(env, SHAPES, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"tags": ["a,b", "c"], "info": {"k": 1, "when": "2024-01-02"},
+                                        "amount": 1.5, "one_day": "P1D", "span": "PT1H30M1.5S",
+                                        "text": "x\ty\nz\\w"}]
+
+
+def test_sql_piped_table_escapes_tabs_and_newlines(env: dict[str, str]) -> None:
+    done = sql(env, SHAPES)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2  # the header and one row: a value's newline does not break the row
+    cells = lines[1].split("\t")
+    assert cells == ['["a,b", "c"]', '{"k": 1, "when": "2024-01-02"}', "1.50", "P1D", "PT1H30M1.5S",
+                     "x\\ty\\nz\\\\w"]
+
+
+def test_sql_and_status_take_data_dir_after_the_command(env: dict[str, str]) -> None:
+    """`minutes sql … --data-dir D` as well as `minutes --data-dir D sql …`; the command's own wins
+    over the environment."""
+    elsewhere = {**env, "MINUTES_DATA_DIR": str(Path(env["MINUTES_DATA_DIR"]).parent / "no-such-data")}
+    data_dir = env["MINUTES_DATA_DIR"]
+    for args in (["sql", QUERY, "--data-dir", data_dir, "--format", "csv"],
+                 ["--data-dir", data_dir, "sql", QUERY, "--format", "csv"]):
+        done = subprocess.run([str(MINUTES), *args], env=elsewhere, capture_output=True, text=True,
+                              timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[1] == "107,2020-08-10,李亚平"
+    status = subprocess.run([str(MINUTES), "status", "--data-dir", data_dir], env=elsewhere,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert status.returncode == 0, status.stderr
+    missing = sql(elsewhere, QUERY)  # and without it, the environment's (empty) data directory
+    assert missing.returncode == 1 and "no warehouse" in missing.stderr

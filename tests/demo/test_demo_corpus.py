@@ -11,6 +11,7 @@ from minutes_etl.demo.corpus import (
     FAMILIES,
     KINDS,
     SEEDS_DIR,
+    DemoDoc,
     chinese_numeral,
     demo_docs,
     expected_with_hints,
@@ -83,7 +84,7 @@ def test_every_kind_and_the_tricky_cases_occur() -> None:
 
 
 @pytest.mark.parametrize("doc", ALL, ids=lambda d: d.slug)
-def test_expected_record_agrees_with_the_paragraphs(doc) -> None:
+def test_expected_record_agrees_with_the_paragraphs(doc: DemoDoc) -> None:
     record, paragraphs = doc.expected, doc.paragraphs
     meeting = record["meeting"]
     opening = paragraphs[0]

@@ -42,8 +42,12 @@ def _extract(data: bytes, masthead: bool) -> Extracted:
     return Extracted(data, pages)
 
 
+# (family, the rendered documents by slug)
+Rendered = tuple[str, dict[str, Extracted]]
+
+
 @pytest.fixture(scope="module", params=FAMILIES)
-def rendered(request) -> tuple[str, dict[str, Extracted]]:
+def rendered(request: pytest.FixtureRequest) -> Rendered:
     family = request.param
     docs = (NUMBERED, LONG, SEED)
     masthead = {doc.slug: family == "word_embedded" and bool(doc.minutes_no) for doc in docs}
@@ -54,20 +58,20 @@ def _open(data: bytes) -> pdfplumber.PDF:
     return pdfplumber.open(io.BytesIO(data))
 
 
-def test_same_document_same_bytes(rendered) -> None:
+def test_same_document_same_bytes(rendered: Rendered) -> None:
     family, pdfs = rendered
     assert render_pdf(NUMBERED, family) == pdfs[NUMBERED.slug].data
     assert pdfs[NUMBERED.slug].data.startswith(b"%PDF-")
 
 
-def test_text_layer_holds_the_paragraphs_in_order(rendered) -> None:
+def test_text_layer_holds_the_paragraphs_in_order(rendered: Rendered) -> None:
     _, pdfs = rendered
     for doc in (NUMBERED, LONG, SEED):
         body = re.sub(r"[\s\u3000]", "", "".join(page["body"] for page in pdfs[doc.slug].pages))
         assert body == "".join(doc.paragraphs).replace(" ", "")
 
 
-def test_fonts_embedded_subset_or_cid_and_digits_in_times(rendered) -> None:
+def test_fonts_embedded_subset_or_cid_and_digits_in_times(rendered: Rendered) -> None:
     family, pdfs = rendered
     chars = [c for page in pdfs[SEED.slug].pages for c in page["chars"]]
     cjk_fonts = {c["fontname"] for c in chars if not c["text"].isascii() and c["text"] != "飏"}
@@ -80,13 +84,13 @@ def test_fonts_embedded_subset_or_cid_and_digits_in_times(rendered) -> None:
     assert {c["fontname"] for c in chars if c["text"] == "飏"} == {"STSongStd-Light"}
 
 
-def test_naive_extraction_shows_latin_spacing(rendered) -> None:
+def test_naive_extraction_shows_latin_spacing(rendered: Rendered) -> None:
     _, pdfs = rendered
     first = pdfs[SEED.slug].pages[0]["text"].splitlines()[0]
     assert first.startswith("2020 年 9 月 14 日上午")
 
 
-def test_page_numbers_at_the_foot_in_the_family_style(rendered) -> None:
+def test_page_numbers_at_the_foot_in_the_family_style(rendered: Rendered) -> None:
     family, pdfs = rendered
     pages = pdfs[LONG.slug].pages
     assert len(pages) >= 8
@@ -101,7 +105,7 @@ def test_page_numbers_at_the_foot_in_the_family_style(rendered) -> None:
             assert abs((left + right) / 2 - page["width"] / 2) < 2
 
 
-def test_running_head_and_masthead(rendered) -> None:
+def test_running_head_and_masthead(rendered: Rendered) -> None:
     family, pdfs = rendered
     pages = pdfs[NUMBERED.slug].pages
     heads = ["".join(c["text"] for c in page["chars"] if c["bottom"] < TOP) for page in pages]
@@ -118,7 +122,7 @@ def test_running_head_and_masthead(rendered) -> None:
         assert first_page_top.startswith(f"{NUMBERED.meeting_date.year}")
 
 
-def test_about_28_characters_per_full_line(rendered) -> None:
+def test_about_28_characters_per_full_line(rendered: Rendered) -> None:
     _, pdfs = rendered
     counts, cjk_only = [], []
     for page in pdfs[LONG.slug].pages:
@@ -136,7 +140,7 @@ def test_about_28_characters_per_full_line(rendered) -> None:
     assert all(26 <= n <= 32 for n in counts) and statistics.median(counts) == 28
 
 
-def test_no_closing_punctuation_starts_a_line(rendered) -> None:
+def test_no_closing_punctuation_starts_a_line(rendered: Rendered) -> None:
     _, pdfs = rendered
     lines = [line for page in pdfs[LONG.slug].pages for line in page["text"].splitlines()]
     assert not [line for line in lines if line[:1] in "，。、；：）》”"]

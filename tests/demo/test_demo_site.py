@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -22,23 +23,23 @@ from minutes_etl.demo.site import LISTING_PATH, build_site, ensure_demo_site
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(tmp_path_factory.mktemp("demo-site"))
 
 
 @pytest.fixture(scope="module")
-def corpus(site) -> list[dict]:
+def corpus(site: Path) -> list[dict]:
     return json.loads((site / "corpus.json").read_text(encoding="utf-8"))["documents"]
 
 
 @pytest.fixture(scope="module")
-def base_url(site):
+def base_url(site: Path) -> Iterator[str]:
     with serve_site(site) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def client(base_url):
+def client(base_url: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=base_url, timeout=10) as http:
         yield http
 
@@ -63,7 +64,7 @@ def _crawl_listing(client: httpx.Client) -> tuple[list[str], list[str]]:
     return seen, details
 
 
-def test_pagination_reaches_every_detail_page_newest_first(client, corpus) -> None:
+def test_pagination_reaches_every_detail_page_newest_first(client: httpx.Client, corpus: list[dict]) -> None:
     listings, details = _crawl_listing(client)
     assert listings == [f"/szsrmzf/zfhy/{name}" for name in ("index.shtml", "index_1.shtml", "index_2.shtml")]
     newest_first = sorted(corpus, key=lambda e: e["published_at"], reverse=True)
@@ -71,7 +72,7 @@ def test_pagination_reaches_every_detail_page_newest_first(client, corpus) -> No
     assert len(details) == len(set(details)) == 26
 
 
-def test_detail_pages_show_title_number_time_and_attachment(client, corpus) -> None:
+def test_detail_pages_show_title_number_time_and_attachment(client: httpx.Client, corpus: list[dict]) -> None:
     for entry in corpus:
         response = client.get(entry["detail_path"])
         assert response.status_code == 200
@@ -99,7 +100,7 @@ def test_detail_pages_show_title_number_time_and_attachment(client, corpus) -> N
         assert attachment.content.startswith(b"%PDF-")
 
 
-def test_corpus_manifest_has_one_html_one_scan_and_every_family(corpus, site) -> None:
+def test_corpus_manifest_has_one_html_one_scan_and_every_family(corpus: list[dict], site: Path) -> None:
     kinds = [e["kind"] for e in corpus]
     assert kinds.count("html") == 1 and kinds.count("scan") == 1 and kinds.count("pdf") == 24
     assert {e["family"] for e in corpus if e["kind"] == "pdf"} == set(FAMILIES)
@@ -116,7 +117,7 @@ def test_corpus_manifest_has_one_html_one_scan_and_every_family(corpus, site) ->
             assert entry["expected_with_hints"]["meeting"]["title"] == entry["title"]
 
 
-def test_conditional_get_answers_304(client, corpus) -> None:
+def test_conditional_get_answers_304(client: httpx.Client, corpus: list[dict]) -> None:
     for path in (LISTING_PATH, corpus[0]["detail_path"], corpus[0]["pdf_path"]):
         first = client.get(path)
         assert first.status_code == 200 and first.headers["etag"] and first.headers["last-modified"]
@@ -130,7 +131,7 @@ def test_conditional_get_answers_304(client, corpus) -> None:
         assert other_tag.status_code == 200
 
 
-def test_missing_pages_traversal_and_root(client, base_url) -> None:
+def test_missing_pages_traversal_and_root(client: httpx.Client, base_url: str) -> None:
     assert client.get("/szsrmzf/zfhy/index_99.shtml").status_code == 404
     assert client.head(LISTING_PATH).status_code == 200
     root = client.get("/")
@@ -142,7 +143,9 @@ def test_missing_pages_traversal_and_root(client, base_url) -> None:
     connection.close()
 
 
-def test_ensure_demo_site_builds_once_atomically_and_deterministically(site, tmp_path, monkeypatch) -> None:
+def test_ensure_demo_site_builds_once_atomically_and_deterministically(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "cache" / "demo-site"
     assert ensure_demo_site(target) == target
     built = sorted(p.relative_to(target) for p in target.rglob("*") if p.is_file())
@@ -156,7 +159,7 @@ def test_ensure_demo_site_builds_once_atomically_and_deterministically(site, tmp
     assert (target / "corpus.json").stat().st_mtime_ns == stamp
 
 
-def test_command_line_builds_a_site(tmp_path) -> None:
+def test_command_line_builds_a_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
     result = subprocess.run(
         [sys.executable, "-m", "minutes_etl.demo", "build", str(out), "--synthetic", "2"],

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from fetch_site import Served, fast
 
-from extract.crawl import parse_listing
+from extract.crawl import parse_listing, register_local_file
 from extract.http import FetchError, PoliteClient
 from extract.rawstore import RawStore
 from extract.sources import UnknownSource, resolve_source
+from minutes_etl.settings import DataDir
 
 pytestmark = pytest.mark.integration
 
@@ -124,3 +125,19 @@ def test_generic_listing_finds_detail_pages_outside_its_folder() -> None:
     # A configured source keeps to its own rule.
     assert parse_listing(LISTING_ELSEWHERE, "https://www.suzhou.gov.cn/szsrmzf/zfhy/index.shtml",
                          resolve_source("suzhou"))[0] == []
+
+
+def test_local_files_are_stored_by_what_they_are(tmp_path: Path, site_pdfs: dict[str, bytes]) -> None:
+    nameless_pdf = tmp_path / "scan0001"  # a PDF saved without its suffix
+    nameless_pdf.write_bytes(site_pdfs["m57.pdf"])
+    notes = tmp_path / "notes.docx"
+    notes.write_bytes(b"PK\x03\x04 not a document we read")
+    data_dir = DataDir(tmp_path / "data")
+
+    pdf = register_local_file(nameless_pdf, data_dir)
+    other = register_local_file(notes, data_dir)
+
+    assert pdf.suffix == ".pdf" and pdf.raw_path.suffix == ".pdf"
+    assert pdf.raw_path.read_bytes() == site_pdfs["m57.pdf"]
+    assert pdf.source == "local" and pdf.url == nameless_pdf.resolve().as_uri()
+    assert other.suffix == ".docx" and other.raw_path.read_bytes() == notes.read_bytes()  # kept, not lost

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from prefect_harness import BIN, PrefectServer
 
 from load.warehouse import run_query
 from minutes_etl.settings import DataDir
+from tests.prefect_harness import BIN, PrefectServer
 
 pytestmark = pytest.mark.integration
 

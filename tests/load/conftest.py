@@ -1,13 +1,14 @@
-"""Fixtures of the load tests: a fresh data directory; load_corpus importable."""
+"""Fixtures of the load tests: a fresh data directory.
+
+`load_corpus` (this folder's helper) is importable as a top-level module because pytest's default
+import mode puts the folder of a test file without `__init__.py` on sys.path.
+"""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # load_corpus, for this folder's tests
 
 from minutes_etl.settings import DataDir
 

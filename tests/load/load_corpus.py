@@ -1,6 +1,7 @@
 """Realistic documents for load tests: the seed records, varied into a corpus of any size.
 
-Also run by the subprocess tests (tests/load/loader_proc.py), so it imports nothing from pytest.
+Also used by the subprocess tests (tests/load/loader_proc.py) and benchmarks/publish.py, so it
+imports nothing from pytest.
 """
 
 from __future__ import annotations

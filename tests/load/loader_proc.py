@@ -1,9 +1,20 @@
 """A real loader process for the crash and concurrency tests: lake batches, each published.
 
     python tests/load/loader_proc.py DATA_DIR --count 100 --batch 20 [--start 0] [--version 1.0.0]
+                                     [--pause-at POINT [--pause-step K]]
 
-Prints one line before each step (`writing K`, `publishing K`) and `done` at the end, so a
-test can time a SIGKILL or watch progress.
+Prints one line before each step (`writing K`, `publishing K`) and `done` at the end. With
+`--pause-at` it also stops at a named point inside the load code, once in step K (in every step
+without `--pause-step`; the closing publish is step <number of batches>): it prints
+`paused POINT K` and blocks until it reads a line (or end of file) on stdin. A test can so
+SIGKILL it exactly there, or act while it holds its locks there, then release it: no timing.
+
+Points, in the real library code (wrapped only to add the stop, behaviour unchanged):
+  lake-commit    a lake batch's other tables are written, its `documents` file (the commit
+                 record) not yet; the loader holds the exclusive lake lock
+  publish-load   inside the load transaction on the staging copy: the document tables are
+                 replaced, the runs not yet; the loader holds the publish lock
+  publish-swap   the staging copy is complete and checkpointed, not yet renamed over the live file
 """
 
 from __future__ import annotations
@@ -11,16 +22,68 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parent)]
+from load_corpus import corpus
 
-from load_corpus import corpus  # noqa: E402
+from load import lake, warehouse
+from load.lake import write_documents, write_run
+from load.rows import RunRow
+from load.warehouse import publish
+from minutes_etl.settings import DataDir
 
-from load.lake import write_documents, write_run  # noqa: E402
-from load.rows import RunRow  # noqa: E402
-from load.warehouse import publish  # noqa: E402
-from minutes_etl.settings import DataDir  # noqa: E402
+POINTS = ("lake-commit", "publish-load", "publish-swap")
+
+
+class Pauses:
+    """Stops at one named point, at most once per step, until the test says go (a line on stdin)."""
+
+    def __init__(self, point: str | None, step: int | None) -> None:
+        self.point = point
+        self.step = step
+        self.current_step = 0
+        self._stopped_in: set[int] = set()
+
+    def reach(self, point: str) -> None:
+        if point != self.point or self.current_step in self._stopped_in:
+            return
+        if self.step is not None and self.current_step != self.step:
+            return
+        self._stopped_in.add(self.current_step)
+        print(f"paused {point} {self.current_step}", flush=True)
+        sys.stdin.readline()  # returns on a line or on EOF (a test that went away)
+
+
+def install(pauses: Pauses) -> None:
+    """Wrap the library functions at the named points so that they call `pauses.reach` first."""
+    write_parquet = lake._write_parquet
+    sql = warehouse._sql
+    replace_durably = warehouse.replace_durably
+
+    def write_parquet_pausing(target: Path, table: Any, **options: Any) -> None:
+        # A new file in `documents/` is a batch commit (a sweep only rewrites existing ones).
+        if target.parent.parent.name == "documents" and not target.exists():
+            pauses.reach("lake-commit")
+        write_parquet(target, table, **options)
+
+    def sql_pausing(name: str, **options: Any) -> str:
+        if name == "delete_runs":  # the statement after the document tables, in the transaction
+            pauses.reach("publish-load")
+        return sql(name, **options)
+
+    def replace_pausing(source: Path, target: Path, **options: Any) -> None:
+        pauses.reach("publish-swap")
+        replace_durably(source, target, **options)
+
+    patches: dict[tuple[Any, str], Callable[..., Any]] = {
+        (lake, "_write_parquet"): write_parquet_pausing,
+        (warehouse, "_sql"): sql_pausing,
+        (warehouse, "replace_durably"): replace_pausing,
+    }
+    for (module, name), function in patches.items():
+        setattr(module, name, function)
 
 
 def main() -> None:
@@ -31,11 +94,16 @@ def main() -> None:
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--version", default="1.0.0")
     parser.add_argument("--run-id", default="loader")
+    parser.add_argument("--pause-at", choices=POINTS)
+    parser.add_argument("--pause-step", type=int)
     args = parser.parse_args()
+    pauses = Pauses(args.pause_at, args.pause_step)
+    install(pauses)
     data_dir = DataDir(args.data_dir)
     started = dt.datetime.now(dt.UTC)
     done = 0
     for step, first in enumerate(range(args.start, args.start + args.count, args.batch)):
+        pauses.current_step = step
         size = min(args.batch, args.start + args.count - first)
         print(f"writing {step}", flush=True)
         write_documents(data_dir.lake, corpus(size, start=first, version=args.version), batch_docs=7)
@@ -44,6 +112,7 @@ def main() -> None:
         write_run(data_dir.lake, running)
         print(f"publishing {step}", flush=True)
         publish(data_dir)
+    pauses.current_step += 1
     write_run(data_dir.lake, RunRow(args.run_id, "test", started, dt.datetime.now(dt.UTC), "completed",
                                     args.count, done, done, 0))
     publish(data_dir)

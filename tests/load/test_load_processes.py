@@ -1,4 +1,8 @@
-"""Real processes: a loader killed with SIGKILL mid-run, and queries while another process loads."""
+"""Real processes: a loader killed with SIGKILL mid-run, and queries while another process loads.
+
+The loader (loader_proc.py) stops at named points inside the load code and waits for a line on
+stdin, so each test kills it, or queries, at exactly the moment it means to: no sleeps, no races.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ import fcntl
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -14,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from load_corpus import document, expected_rows
 
-from load.lake import lake_files
+from load.lake import batch_of, lake_files
 from load.rows import table_rows
 from load.tables import DOCUMENT_TABLES
 from load.warehouse import connect_readonly, run_query
@@ -26,7 +29,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
 def _loader(data_dir: DataDir, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, str(LOADER), str(data_dir.root), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _read_until(process: subprocess.Popen[str], wanted: str) -> None:
@@ -35,6 +38,13 @@ def _read_until(process: subprocess.Popen[str], wanted: str) -> None:
         if line.strip() == wanted:
             return
     raise AssertionError(f"loader ended before {wanted!r}: {process.stderr.read() if process.stderr else ''}")
+
+
+def _release(process: subprocess.Popen[str]) -> None:
+    """Let a loader stopped at its pause point go on (see loader_proc.py)."""
+    assert process.stdin is not None
+    process.stdin.write("go\n")
+    process.stdin.flush()
 
 
 def _rows_per_document(count: int) -> dict[str, Counter[str]]:
@@ -63,22 +73,40 @@ def _assert_consistent(data_dir: DataDir, count: int) -> int:
     return len(loaded)
 
 
-@pytest.mark.parametrize(("kill_at", "delay"), [
-    ("writing 1", 0.01),      # inside a lake write: some batches committed, maybe one half-written
-    ("publishing 1", 0.03),   # inside a publish: staging database half built
-    ("publishing 2", 0.0),    # as a publish starts
+def _leftovers(data_dir: DataDir) -> set[str]:
+    """What a killed loader left behind that a rerun must clean up."""
+    found = set()
+    committed = {batch_of(path) for path in lake_files(data_dir.lake, "documents")}
+    batches = {batch_of(path) for table in DOCUMENT_TABLES for path in lake_files(data_dir.lake, table)}
+    if batches - committed:
+        found.add("uncommitted lake batch")
+    if data_dir.warehouse.with_name("warehouse.duckdb.staging").exists():
+        found.add("staging database")
+    return found
+
+
+@pytest.mark.parametrize(("point", "step", "published", "leftover"), [
+    # inside a lake write: a batch's files written, its commit record not (holds the lake lock)
+    ("lake-commit", 1, 10, "uncommitted lake batch"),
+    # inside a publish: the staging database half loaded, in its transaction (holds the publish lock)
+    ("publish-load", 1, 10, "staging database"),
+    # as a publish ends: the staging database complete, not renamed over the live one yet
+    ("publish-swap", 2, 20, "staging database"),
 ])
 def test_a_loader_killed_mid_run_leaves_a_consistent_warehouse_and_a_rerun_finishes(
-        data_dir: DataDir, kill_at: str, delay: float) -> None:
+        data_dir: DataDir, point: str, step: int, published: int, leftover: str) -> None:
     count = 40
-    loader = _loader(data_dir, "--count", str(count), "--batch", "10")
-    _read_until(loader, kill_at)
-    time.sleep(delay)
+    loader = _loader(data_dir, "--count", str(count), "--batch", "10",
+                     "--pause-at", point, "--pause-step", str(step))
+    _read_until(loader, f"paused {point} {step}")  # stopped exactly there until we say go: kill it
     loader.send_signal(signal.SIGKILL)
-    loader.wait(timeout=30)
+    loader.communicate(timeout=30)
     assert loader.returncode == -signal.SIGKILL
+    assert _leftovers(data_dir) == {leftover}
 
-    assert _assert_consistent(data_dir, count) < count  # killed before the end: a consistent part
+    loaded = _assert_consistent(data_dir, count)
+    assert loaded < count  # killed before the end: a consistent part
+    assert loaded == published  # exactly the batches published before the kill
 
     rerun = _loader(data_dir, "--count", str(count), "--batch", "10")
     output, errors = rerun.communicate(timeout=150)
@@ -94,6 +122,7 @@ def test_a_loader_killed_mid_run_leaves_a_consistent_warehouse_and_a_rerun_finis
     assert len(lake_ids) == len(set(lake_ids)) == count
     assert run_query(data_dir, "SELECT run_id, status FROM runs")[1] == [("loader", "completed")]
     assert not data_dir.warehouse.with_name("warehouse.duckdb.staging").exists()
+    assert _leftovers(data_dir) == set()
 
 
 def _publish_in_progress(data_dir: DataDir) -> bool:
@@ -106,25 +135,32 @@ def _publish_in_progress(data_dir: DataDir) -> bool:
         return False
 
 
-def test_queries_answer_while_another_process_loads(data_dir: DataDir) -> None:
+def test_queries_answer_while_another_process_publishes(data_dir: DataDir) -> None:
     first = _loader(data_dir, "--count", "20", "--batch", "20")
-    assert first.wait(timeout=120) == 0
+    _, errors = first.communicate(timeout=120)
+    assert first.returncode == 0, errors
     held = connect_readonly(data_dir)  # opened before the load: must keep reading its version
 
-    loader = _loader(data_dir, "--start", "20", "--count", "100", "--batch", "20")
-    counts_seen: set[int] = set()
+    # The loader stops inside every publish (5 batches, then the closing publish), holding the
+    # publish lock with its staging database half loaded; we query, then let it go on.
+    loader = _loader(data_dir, "--start", "20", "--count", "100", "--batch", "20",
+                     "--pause-at", "publish-load")
+    counts_seen: list[int] = []
     answered_during_publish = 0
-    while loader.poll() is None:
-        busy_before = _publish_in_progress(data_dir)
+    for step in range(6):
+        _read_until(loader, f"paused publish-load {step}")
+        assert _publish_in_progress(data_dir)
         _, rows = run_query(data_dir, "SELECT count(*) FROM documents")
-        if busy_before and _publish_in_progress(data_dir):
-            answered_during_publish += 1
-        counts_seen.add(rows[0][0])
-        time.sleep(0.01)  # leave the loader some CPU on a 2-core machine
-    assert loader.returncode == 0, loader.stderr.read() if loader.stderr else ""
+        assert _publish_in_progress(data_dir)  # answered while the publish was still going on
+        answered_during_publish += 1
+        counts_seen.append(rows[0][0])
+        _release(loader)
+    _, errors = loader.communicate(timeout=120)
+    assert loader.returncode == 0, errors
 
     assert answered_during_publish > 0
-    assert len(counts_seen) > 1 and all(n % 20 == 0 and 20 <= n <= 120 for n in counts_seen)
+    assert counts_seen == [20, 40, 60, 80, 100, 120]  # each time the version published before
+    assert len(set(counts_seen)) > 1 and all(n % 20 == 0 and 20 <= n <= 120 for n in counts_seen)
     assert held.execute("SELECT count(*) FROM documents").fetchone() == (20,)
     held.close()
     assert run_query(data_dir, "SELECT count(*) FROM documents")[1] == [(120,)]

@@ -19,6 +19,7 @@ from load.warehouse import (
     describe,
     dictionary_rows,
     migrate,
+    named_queries,
     publish,
     report_queries,
     run_query,
@@ -145,9 +146,9 @@ def test_a_version_1_warehouse_is_migrated_when_published(data_dir: DataDir) -> 
     data_dir.root.mkdir(parents=True)
     old = duckdb.connect(str(data_dir.warehouse))
     old.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
-    old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
-                "applied_at TIMESTAMP NOT NULL)")
-    old.execute("INSERT INTO schema_migrations VALUES (1, 'schema', now()::TIMESTAMP)")
+    publish_sql = named_queries("publish.sql")  # the real DDL and insert of the migration log
+    old.execute(publish_sql["schema_migrations"])
+    old.execute(publish_sql["record_migration"], {"version": 1, "name": "schema"})
     old.close()
     write_documents(data_dir.lake, corpus(3))
     report = publish(data_dir)

@@ -16,6 +16,7 @@ import pytest
 from minutes_etl.demo.corpus import synthetic_docs
 from minutes_etl.demo.render import render_pdf
 from minutes_etl.demo.site import build_site
+from tests.helpers import only_expected_keys
 from transform.pipeline import process_document
 from transform.record import DocHints
 
@@ -27,15 +28,6 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _entries(site: Path) -> list[dict]:
     return json.loads((site / "corpus.json").read_text(encoding="utf-8"))["documents"]
-
-
-def _subset(actual: object, expected: object) -> object:
-    """`actual` cut down to the keys `expected` has (the answer key omits page numbers)."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        return {key: _subset(actual.get(key), value) for key, value in expected.items()}
-    if isinstance(expected, list) and isinstance(actual, list) and len(actual) == len(expected):
-        return [_subset(a, e) for a, e in zip(actual, expected, strict=True)]
-    return actual
 
 
 def test_every_demo_document_parses_to_its_answer_key(demo_site: Path) -> None:
@@ -58,7 +50,7 @@ def test_every_demo_document_parses_to_its_answer_key(demo_site: Path) -> None:
         text = "\n".join(p["text"] for p in got["paragraphs"])
         if text != entry["normalized_text"].rstrip("\n"):
             mismatches.append((entry["slug"], "normalized text"))
-        if _subset(got, entry["expected_with_hints"]) != entry["expected_with_hints"]:
+        if only_expected_keys(got, entry["expected_with_hints"]) != entry["expected_with_hints"]:
             mismatches.append((entry["slug"], "record"))
         if entry["kind"] == "pdf":
             assert record.page_count and all(p["page_start"] for p in got["paragraphs"])

@@ -6,8 +6,9 @@ import re
 
 from transform.grammar.names import split_agency_person
 from transform.grammar.quality import UNSPLIT_ATTENDANCE
-from transform.grammar.vocabulary import ATTENDANCE_ROLES, DELEGATION_ENDINGS, HONORIFIC
+from transform.grammar.vocabulary import DELEGATION_ENDINGS, HONORIFIC
 from transform.record import AttendanceEntry
+from transform.vocabulary import ATTENDANCE_ROLES
 
 ATTENDANCE_LABEL = re.compile(r"^({})[：:]".format("|".join(ATTENDANCE_ROLES)))
 _NOTE = re.compile(r"（[^）]*）$")  # 张三（出差）: the reason for absence is not the name

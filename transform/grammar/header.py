@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from extract.document_number import MINUTES_NO, find_minutes_no
 from transform.grammar.dates import safe_date
 from transform.grammar.numerals import cn_to_int
 from transform.grammar.vocabulary import (
@@ -20,9 +21,6 @@ from transform.grammar.vocabulary import (
     TRANSITIONS,
 )
 
-# 〔2024〕7号, [2013]4号, (2013)4号, （2013）4号; why: GB/T 9704 writes 〔〕, extraction and
-# web pages often give the ASCII or full-width look-alikes.
-MINUTES_NO = re.compile(r"[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*第?\s*(\d+)\s*号")
 # A title names the session: 市政府第57次常务会议纪要; a masthead alone (…常务会议纪要) does not.
 SESSION_TITLE = re.compile(rf"[第\d{CN_NUMERAL_CHARS}]次.*会议纪要$")
 TITLE_WORD = "会议纪要"
@@ -68,12 +66,9 @@ class Opening:
         return safe_date(year, self.month, self.day)
 
 
-def find_minutes_no(texts: list[str]) -> str | None:
+def first_minutes_no(texts: list[str]) -> str | None:
     """The canonical `〔YYYY〕N号` from the first text that carries one."""
-    for text in texts:
-        if text and (found := MINUTES_NO.search(text)):
-            return f"〔{found[1]}〕{int(found[2])}号"
-    return None
+    return next((number for text in texts if text and (number := find_minutes_no(text))), None)
 
 
 def find_title(front_matter: list[str], hinted: str | None) -> str | None:

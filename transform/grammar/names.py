@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from transform.grammar.vocabulary import AGENCY_SUFFIXES, COMPOUND_SURNAMES, NOT_NAME_CHARS
+from transform.grammar.vocabulary import COMPOUND_SURNAMES, NOT_NAME_CHARS
+from transform.vocabulary import AGENCY_SUFFIXES
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 

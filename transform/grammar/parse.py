@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from extract.document_number import minutes_no_year
 from extract.errors import NOT_MINUTES, Quarantine
 from transform.grammar import quality
 from transform.grammar.attendance import attendance_role, parse_attendance_block
@@ -17,10 +18,9 @@ from transform.grammar.colophon import Colophon, is_colophon_line, parse_colopho
 from transform.grammar.dates import year_from_publication
 from transform.grammar.documents import bracketed_titles, reviewed_documents
 from transform.grammar.header import (
-    MINUTES_NO,
     Opening,
-    find_minutes_no,
     find_title,
+    first_minutes_no,
     is_transition,
     parse_opening,
 )
@@ -55,7 +55,7 @@ def parse_minutes(paragraphs: list[Paragraph], hints: DocHints, doc_id: str) -> 
     items = parse_items(paragraphs[body_start:tail_start], warnings)
     attendance, colophon = _read_tail(paragraphs[tail_start:], warnings)
     documents = reviewed_documents(items)
-    minutes_no = find_minutes_no(front) or find_minutes_no([hints.minutes_no or ""])
+    minutes_no = first_minutes_no([*front, hints.minutes_no or ""])
 
     meeting = Meeting(
         title=find_title(front, hints.title),
@@ -147,9 +147,8 @@ def _meeting_date(opening: Opening, minutes_no: str | None, hints: DocHints, col
         warnings.append(quality.MEETING_YEAR_INFERRED)
         published = hints.published_at.date() if hints.published_at else None
         published = published or colophon.issued_date or colophon.compiled_date
-        if minutes_no and (numbered := MINUTES_NO.search(minutes_no)):
-            year = int(numbered[1])
-        elif published:
+        year = minutes_no_year(minutes_no) if minutes_no else None
+        if year is None and published:
             year = year_from_publication(opening.month, published)
     date = opening.date(year) if year else None
     if date is None:

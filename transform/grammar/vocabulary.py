@@ -1,4 +1,5 @@
-"""Every word list the grammar matches against, in one place.
+"""Every word list the grammar matches against, in one place (the attendance roles and agency
+suffixes, which normalization reads by too, are in `transform.vocabulary`).
 
 Generic across places on purpose: no agency, city or person names, only the genre's
 own words (GB/T 9704 常务会议纪要), so minutes of any city, district or county parse.
@@ -74,22 +75,11 @@ TRANSITIONS = (
     "现将会议讨论研究的有关事项纪要如下",
     "现将会议议定事项纪要如下",
     "现将会议主要精神纪要如下",
-    "现将会议议定事项纪要如下",
 )
 
-# Attendance blocks (CONTRACT §4: one paragraph each, entries separated by one space).
-ATTENDANCE_ROLES = ("出席", "列席", "请假")
-# Entry endings meaning "a representative of these organizations", not a named person.
+# Attendance entry endings meaning "a representative of these organizations", not a named person.
 DELEGATION_ENDINGS = ("有关负责同志", "负责同志", "的代表", "代表")
 
-# Suffixes of agency names (the gazetteer used to split 列席 entries into organization + person).
-AGENCY_SUFFIXES = (
-    "管委会", "工委", "专班", "分局", "支队", "大队", "海关", "中支", "公司", "集团", "银行", "中心",
-    "街道", "办事处", "调查队", "委员会",
-    "局", "委", "办", "院", "部", "室", "队", "区", "市", "县", "厅", "署", "会", "所", "站", "处",
-    "科", "组", "团", "行", "社", "台", "馆", "镇", "乡", "府", "省", "州", "旗", "盟", "庭", "关",
-    "支", "班", "司",
-)
 # Characters that end agency names but never start or end a person's name; why: they decide
 # where an organization stops when both a 2- and a 3-character name would fit (区委办张三).
 NOT_NAME_CHARS = frozenset("局委办院部室队市县厅署会所站处科组团府省州旗盟庭支心")

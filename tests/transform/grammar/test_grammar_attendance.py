@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from conftest import minutes_text, paragraphs
 
+from tests.transform.grammar.builders import Parse, minutes_text, paragraphs
 from transform.grammar import parse_minutes
 from transform.grammar.names import is_person_name, split_agency_person
-from transform.record import DocHints
+from transform.normalize import looks_like_entry
+from transform.record import DocHints, MinutesRecord
+from transform.vocabulary import AGENCY_SUFFIXES
 
 COLOPHON = "记录：孙丽\n某某市人民政府办公室 2024年3月13日印发"
 
 
-def rows(record, role: str) -> list[tuple[int, str | None, str | None, str]]:
+def rows(record: MinutesRecord, role: str) -> list[tuple[int, str | None, str | None, str]]:
     return [(a.seq, a.organization, a.person_name, a.raw) for a in record.attendance if a.role == role]
 
 
-def test_three_blocks_each_counted_from_one(parse) -> None:
+def test_three_blocks_each_counted_from_one(parse: Parse) -> None:
     tail = "出席：张明 李华 王强\n列席：市检察院王勇 赵刚\n请假：周平 市财政局钱伟\n" + COLOPHON
     record = parse(minutes_text(tail=tail))
 
@@ -58,13 +60,22 @@ def test_entry_split(entry: str, organization: str | None, person: str | None) -
     assert split_agency_person(entry) == (organization, person)
 
 
+@pytest.mark.parametrize("suffix", AGENCY_SUFFIXES)
+def test_normalization_and_grammar_read_entries_by_the_same_suffixes(suffix: str) -> None:
+    """Where normalization sees a whole `organization+person` entry at a line end, the grammar
+    splits it there too (one suffix list serves both)."""
+    entry = f"某某{suffix}张伟"
+    assert looks_like_entry(entry)
+    assert split_agency_person(entry) == (f"某某{suffix}", "张伟")
+
+
 def test_name_rule() -> None:
     assert is_person_name("王勇") and is_person_name("朱向峰") and is_person_name("诸葛明亮")
     assert not is_person_name("张王明亮")  # four characters need a compound surname
     assert not is_person_name("王") and not is_person_name("管委会") and not is_person_name("王1")
 
 
-def test_compound_surnames_and_four_character_names_in_blocks(parse) -> None:
+def test_compound_surnames_and_four_character_names_in_blocks(parse: Parse) -> None:
     tail = "出席：欧阳明华 司马南 张明\n列席：市审计局司马光远 市商务局欧阳明\n" + COLOPHON
     record = parse(minutes_text(tail=tail))
 
@@ -73,7 +84,7 @@ def test_compound_surnames_and_four_character_names_in_blocks(parse) -> None:
                                    (2, "市商务局", "欧阳明", "市商务局欧阳明")]
 
 
-def test_delegation_gives_one_row_per_organization(parse) -> None:
+def test_delegation_gives_one_row_per_organization(parse: Parse) -> None:
     tail = "列席：市财政局钱伟 市纪委监委、某某工业园区的代表\n" + COLOPHON
     record = parse(minutes_text(tail=tail))
 
@@ -94,7 +105,7 @@ def test_attendance_entry_split_across_pages() -> None:
     assert record.paragraphs[block.seq - 1].page_end == 4
 
 
-def test_block_broken_into_two_paragraphs_is_rejoined(parse) -> None:
+def test_block_broken_into_two_paragraphs_is_rejoined(parse: Parse) -> None:
     tail = "列席：市财政局钱伟 市教育局朱向峰\n张剑 市检察院王勇\n" + COLOPHON
     record = parse(minutes_text(tail=tail))
 
@@ -103,20 +114,20 @@ def test_block_broken_into_two_paragraphs_is_rejoined(parse) -> None:
     assert "unrecognized_tail_paragraph" not in record.warnings
 
 
-def test_entry_that_is_neither_name_nor_agency_warns(parse) -> None:
+def test_entry_that_is_neither_name_nor_agency_warns(parse: Parse) -> None:
     record = parse(minutes_text(tail="列席：市财政局钱伟 ？？\n" + COLOPHON))
 
     assert rows(record, "列席")[1] == (2, None, None, "？？")
     assert "attendance_entry_unsplit" in record.warnings
 
 
-def test_a_role_printed_in_two_blocks_keeps_counting(parse) -> None:
+def test_a_role_printed_in_two_blocks_keeps_counting(parse: Parse) -> None:
     tail = "列席：张剑 沈明\n列席：市财政局钱伟\n" + COLOPHON
     assert rows(parse(minutes_text(tail=tail)), "列席") == [
         (1, None, "张剑", "张剑"), (2, None, "沈明", "沈明"), (3, "市财政局", "钱伟", "市财政局钱伟")]
 
 
-def test_entries_separated_by_enumeration_commas(parse) -> None:
+def test_entries_separated_by_enumeration_commas(parse: Parse) -> None:
     # web articles list entries with 、 or ，; a delegation keeps its 、
     tail = "出席：张明、李华，王强。\n列席：市财政局钱伟、张剑，市纪委监委、某某工业园区的代表\n" + COLOPHON
     record = parse(minutes_text(tail=tail))

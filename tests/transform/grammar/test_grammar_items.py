@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import minutes_text, paragraphs
 
+from tests.transform.grammar.builders import Parse, minutes_text, paragraphs
 from transform.grammar import parse_minutes
 from transform.grammar.items import item_kind
+from transform.grammar.vocabulary import FALLBACK_KIND, ITEM_KINDS, KIND_VERBS
 from transform.normalize import normalize_text
 from transform.record import DocHints
 
@@ -39,7 +40,13 @@ def test_kind_is_the_leading_verb_phrase(heading: str, kind: str) -> None:
     assert item_kind(heading) == kind
 
 
-def test_half_width_punctuation_after_normalization(parse) -> None:
+def test_heading_verbs_give_exactly_the_contract_kinds() -> None:
+    """Every kind a heading can get is one of CONTRACT §5's, and every one of those is reachable."""
+    assert set(KIND_VERBS.values()) == set(ITEM_KINDS)
+    assert FALLBACK_KIND in ITEM_KINDS
+
+
+def test_half_width_punctuation_after_normalization(parse: Parse) -> None:
     raw_lines = [
         "2024年3月5日上午,张明市长主持召开市政府第57次常务会议。",
         "会议议定以下意见:",
@@ -55,7 +62,7 @@ def test_half_width_punctuation_after_normalization(parse) -> None:
     assert "no_transition" not in record.warnings
 
 
-def test_items_past_ten(parse) -> None:
+def test_items_past_ten(parse: Parse) -> None:
     labels = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
     items = "\n".join(f"{label}、研究事项{n}\n（一）会议同意。" for n, label in enumerate(labels, 1))
     record = parse(minutes_text(items=items))
@@ -65,7 +72,7 @@ def test_items_past_ten(parse) -> None:
     assert "items_out_of_order" not in record.warnings
 
 
-def test_items_out_of_order_are_kept_in_reading_order(parse) -> None:
+def test_items_out_of_order_are_kept_in_reading_order(parse: Parse) -> None:
     items = "一、研究甲\n（一）同意。\n三、研究丙\n（一）同意。\n二、研究乙\n（一）同意。"
     record = parse(minutes_text(items=items))
 
@@ -89,7 +96,7 @@ def test_clauses_keep_their_label_and_pages() -> None:
     assert (second.clause_no, second.page_start, second.page_end) == (2, 5, 5)
 
 
-def test_item_without_clauses_keeps_its_body_and_warns(parse) -> None:
+def test_item_without_clauses_keeps_its_body_and_warns(parse: Parse) -> None:
     items = ("一、听取经济运行情况的汇报\n会议原则同意市发改委的汇报。\n要抓好下一步工作。\n"
              "二、研究其他事项\n（一）同意。")
     record = parse(minutes_text(opening=PLAIN_OPENING, items=items))
@@ -99,21 +106,21 @@ def test_item_without_clauses_keeps_its_body_and_warns(parse) -> None:
     assert record.warnings == ["item_without_clauses"]
 
 
-def test_heading_without_any_body(parse) -> None:
+def test_heading_without_any_body(parse: Parse) -> None:
     record = parse(minutes_text(items="一、研究甲\n（一）同意。\n二、其他事项"))
 
     assert record.agenda_items[1].clauses == []
     assert "item_without_clauses" in record.warnings
 
 
-def test_unlabelled_paragraph_continues_the_clause(parse) -> None:
+def test_unlabelled_paragraph_continues_the_clause(parse: Parse) -> None:
     items = "一、研究甲\n（一）同意。\n具体要求如下：按期完成。\n（二）抓好落实。"
     clauses = parse(minutes_text(items=items)).agenda_items[0].clauses
 
     assert [c.text for c in clauses] == ["（一）同意。\n具体要求如下：按期完成。", "（二）抓好落实。"]
 
 
-def test_several_documents_in_one_heading(parse) -> None:
+def test_several_documents_in_one_heading(parse: Parse) -> None:
     opening = ("2024年3月5日上午，张明市长主持召开市政府第57次常务会议，"
                "审议《甲办法》《乙规划（2021～2025年）》和《丙方案》。")
     items = (
@@ -132,7 +139,7 @@ def test_several_documents_in_one_heading(parse) -> None:
     assert record.warnings == []
 
 
-def test_each_document_takes_its_own_decision_and_agency(parse) -> None:
+def test_each_document_takes_its_own_decision_and_agency(parse: Parse) -> None:
     items = (
         "一、审议《甲办法》，审议废止《关于同意设立某某的批复》\n"
         "（一）同意《甲办法》，由区司法局负责解释；原则同意废止《关于同意设立某某的批复》。\n"
@@ -146,33 +153,33 @@ def test_each_document_takes_its_own_decision_and_agency(parse) -> None:
     ]
 
 
-def test_document_named_only_in_a_later_clause_and_generic_decision(parse) -> None:
+def test_document_named_only_in_a_later_clause_and_generic_decision(parse: Parse) -> None:
     items = "一、审议《甲办法》\n（一）会议原则通过该办法。\n（二）抓好落实。"
     (row,) = parse(minutes_text(items=items)).reviewed_documents
 
     assert (row.title, row.outcome, row.lead_agency) == ("甲办法", "原则通过", None)
 
 
-def test_documents_of_other_kinds_are_not_reviewed(parse) -> None:
+def test_documents_of_other_kinds_are_not_reviewed(parse: Parse) -> None:
     items = "一、学法：《中华人民共和国行政复议法》\n（一）会议学习了《中华人民共和国行政复议法》。"
     assert parse(minutes_text(items=items)).reviewed_documents == []
 
 
-def test_opening_announcing_other_documents_warns(parse) -> None:
+def test_opening_announcing_other_documents_warns(parse: Parse) -> None:
     opening = "2024年3月5日上午，张明市长主持召开市政府第57次常务会议，审议《某某办法》《另一办法》。"
     record = parse(minutes_text(opening=opening))
 
     assert record.warnings == ["opening_documents_mismatch"]
 
 
-def test_opening_counting_other_items_warns(parse) -> None:
+def test_opening_counting_other_items_warns(parse: Parse) -> None:
     opening = "2024年3月5日上午，张明市长主持召开市政府第57次常务会议，研究了3个议题。"
     assert parse(minutes_text(opening=opening)).warnings == ["item_count_mismatch"]
     opening = "2024年3月5日上午，张明市长主持召开市政府第57次常务会议，研究了一个议题。"
     assert parse(minutes_text(opening=opening)).warnings == []
 
 
-def test_district_minutes_with_unlabelled_bodies_and_a_closing_remark(parse) -> None:
+def test_district_minutes_with_unlabelled_bodies_and_a_closing_remark(parse: Parse) -> None:
     text = """\
 2024年9月13日下午，副区长林志远在区政府二楼会议室主持召开五届104次区政府常务会议。纪要如下：
 一、审议《东湖区生态环境保护工作责任清单（送审稿）》
@@ -199,7 +206,7 @@ def test_district_minutes_with_unlabelled_bodies_and_a_closing_remark(parse) -> 
         ("（一）原则同意《甲办法》。由各地各部门抓好落实。", None),
     ],
 )
-def test_lead_agency(parse, clause: str, lead_agency: str | None) -> None:
+def test_lead_agency(parse: Parse, clause: str, lead_agency: str | None) -> None:
     (row,) = parse(minutes_text(items=f"一、审议《甲办法》\n{clause}")).reviewed_documents
 
     assert row.lead_agency == lead_agency

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.errors import NOT_MINUTES, Quarantine
-from tests.conftest import SEEDS_DIR
+from tests.helpers import SEEDS_DIR
 from transform.grammar import parse_minutes
 from transform.record import DocHints, Paragraph
 

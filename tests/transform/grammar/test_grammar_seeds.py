@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import SEEDS_DIR
+from tests.helpers import SEEDS_DIR, only_expected_keys
 from transform.grammar import parse_minutes
 from transform.record import DocHints, Paragraph
 
 SEEDS = sorted(SEEDS_DIR.glob("*.normalized.txt"))
-
-
-def only_expected_keys(actual: Any, expected: Any) -> Any:
-    """`actual` cut down to the keys `expected` has (the seeds' clauses omit page numbers)."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        return {key: only_expected_keys(actual.get(key), value) for key, value in expected.items()}
-    if isinstance(expected, list) and isinstance(actual, list) and len(actual) == len(expected):
-        return [only_expected_keys(a, e) for a, e in zip(actual, expected, strict=True)]
-    return actual
 
 
 def test_both_seeds_are_present() -> None:

@@ -11,7 +11,7 @@ import pytest
 from extract.errors import Quarantine
 from minutes_etl.demo.corpus import FAMILIES, DemoDoc, seed_docs
 from minutes_etl.demo.render import render_pdf, render_scan_pdf
-from tests.conftest import SEEDS_DIR
+from tests.helpers import SEEDS_DIR
 from transform.paragraphs import paragraphs_from_text
 from transform.reader import read_paragraphs
 
@@ -32,6 +32,48 @@ def test_naive_extraction_text_reads_as_the_normalized_text(seed: Path) -> None:
     paragraphs = paragraphs_from_text(raw)
     assert "\n".join(p.text for p in paragraphs) + "\n" == _expected(seed)
     assert [p.seq for p in paragraphs] == list(range(1, len(paragraphs) + 1))
+
+
+RUNNING_HEAD = "苏州市人民政府常务会议纪要"
+# The three ways CONTRACT §4 rule 1 names page numbers, taken in turn.
+PAGE_NUMBER_STYLES = ("— {} —", "－{}－", "- {} -")
+
+
+def _with_page_furniture(naive: str) -> tuple[str, int]:
+    """The naive extraction as a viewer saves it with footers and headers: at every page break
+    the page's number, then the next page's running head; the last page's number at the end.
+    A page starts where a line starts with a space (the seeds' shape), the first page aside."""
+    lines: list[str] = []
+    page = 1
+    for i, line in enumerate(naive.split("\n")):
+        if i > 0 and line.startswith(" ") and line.strip():
+            lines += [PAGE_NUMBER_STYLES[(page - 1) % 3].format(page), "", RUNNING_HEAD, ""]
+            page += 1
+        lines.append(line)
+    lines += [PAGE_NUMBER_STYLES[(page - 1) % 3].format(page), ""]
+    return "\n".join(lines), page
+
+
+@pytest.mark.parametrize("seed", SEED_TEXTS, ids=lambda path: path.name.split(".")[0])
+def test_page_numbers_and_running_heads_in_saved_text_are_not_text(seed: Path) -> None:
+    naive = seed.with_name(seed.name.replace(".normalized.txt", ".txt")).read_text(encoding="utf-8")
+    saved, pages = _with_page_furniture(naive)
+    assert pages >= 5 and saved.count(RUNNING_HEAD) == pages - 1  # the seeds run over 5-6 pages
+    paragraphs = paragraphs_from_text(saved)
+    assert "\n".join(p.text for p in paragraphs) + "\n" == _expected(seed)
+
+
+@pytest.mark.parametrize("seed", SEED_TEXTS, ids=lambda path: path.name.split(".")[0])
+def test_page_numbers_between_paragraph_lines_are_not_text(seed: Path) -> None:
+    """One paragraph per line (the normalized shape) with page numbers and heads between lines."""
+    lines = _expected(seed).splitlines()
+    saved = []
+    for i, line in enumerate(lines, 1):
+        saved.append(line)
+        if i % 7 == 0:
+            saved += [PAGE_NUMBER_STYLES[i % 3].format(i // 7), RUNNING_HEAD]
+    read = read_paragraphs("\n".join(saved).encode(), ".txt")
+    assert "\n".join(p.text for p in read.paragraphs) + "\n" == _expected(seed)
 
 
 @pytest.mark.parametrize("seed", SEED_TEXTS, ids=lambda path: path.name.split(".")[0])

@@ -1,6 +1,9 @@
 """Timings of the lake write and the warehouse publish (a measurement, not a test).
 
-    .venv/bin/python tests/load/bench_publish.py [DOCUMENTS ...]    # default: 200 2000
+    .venv/bin/python -m benchmarks.publish [DOCUMENTS ...]    # default: 200 2000
+
+Run from the repository root. The documents are the load tests' corpus (tests/load/load_corpus.py):
+the seed records, varied into as many documents as asked.
 """
 
 from __future__ import annotations
@@ -11,13 +14,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parent)]
-
-from load_corpus import corpus  # noqa: E402
-
-from load.lake import write_documents  # noqa: E402
-from load.warehouse import publish, run_query  # noqa: E402
-from minutes_etl.settings import DataDir  # noqa: E402
+from load.lake import write_documents
+from load.warehouse import publish, run_query
+from minutes_etl.settings import DataDir
+from tests.load.load_corpus import corpus
 
 
 def _timed(label: str, action: Callable[[], object]) -> object:
@@ -45,6 +45,10 @@ def bench(documents: int) -> None:
         print(f"  paragraphs {rows[0][0]}, warehouse {size:.1f} MiB, lake {lake:.1f} MiB")
 
 
-if __name__ == "__main__":
-    for count in [int(arg) for arg in sys.argv[1:]] or [200, 2000]:
+def main(arguments: list[str]) -> None:
+    for count in [int(argument) for argument in arguments] or [200, 2000]:
         bench(count)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

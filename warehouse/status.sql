@@ -1,18 +1,19 @@
--- `minutes status`: one query per section, each under its section line, in display order.
--- Read-only, run through load.warehouse.run_query.
+-- `minutes status`: one query per section, each under its `-- name:` line (the section title),
+-- in display order.
+-- Read-only, run through load.warehouse.run_query (read by load.warehouse.named_queries).
 
--- section: Documents
+-- name: Documents
 SELECT source, status, count(*) AS documents, sum(page_count) AS pages, max(fetched_at) AS last_fetched
 FROM documents
 GROUP BY source, status
 ORDER BY source, status;
 
--- section: Meetings
+-- name: Meetings
 SELECT count(*) AS meetings, min(meeting_date) AS first_meeting, max(meeting_date) AS last_meeting,
        count(DISTINCT chair_name) AS chairs
 FROM meetings;
 
--- section: Last runs
+-- name: Last runs
 SELECT flow, source, status, started_at, round(epoch(finished_at) - epoch(started_at), 1) AS seconds,
        docs_discovered AS discovered, docs_fetched AS fetched, docs_parsed AS parsed,
        docs_quarantined AS quarantined
@@ -20,7 +21,7 @@ FROM runs
 ORDER BY started_at DESC
 LIMIT 5;
 
--- section: Quarantined documents
+-- name: Quarantined documents
 SELECT reason_code, left(doc_id, 12) AS doc_id, coalesce(title, url) AS document, quarantine_reason
 FROM quarantined_documents
 ORDER BY reason_code, fetched_at DESC
