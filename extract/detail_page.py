@@ -9,6 +9,7 @@ to the element that holds the most paragraph text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
@@ -41,7 +42,7 @@ FURNITURE_TAGS = {"nav", "footer", "aside"}  # not <header>: an <article>'s head
 # A class or id token that starts with one of these names marks page furniture ("article-header" does not).
 NOISE_NAME = re.compile(
     r"^(?:nav|menu|footer|foot|header|breadcrumb|crumb|share|sidebar|side-|copyright|pager|pagination|"
-    r"position|location|bottom|friend-?link)",
+    r"position|location|bottom|friend-?link|toolbar|top(?:$|[-_]?(?:bar|nav|menu|line|links?)$)|site-?top)",
     re.IGNORECASE,
 )
 
@@ -77,14 +78,15 @@ def decode_html(html: bytes | str, declared_charset: str | None = None) -> str:
 
 
 def parse_detail_page(html: bytes | str, url: str | None = None) -> DetailPage:
-    tree = LexborHTMLParser(decode_html(html))
+    source = decode_html(html)
+    tree = LexborHTMLParser(source)
     for noise in tree.css("script, style, noscript, template"):
         noise.decompose()
     page_text = _clean(tree.body.text(separator="\n") if tree.body else "")
     return DetailPage(
         title=_title(tree) or _title_line(page_text),
         minutes_no=find_minutes_no(page_text),
-        published_at=_published_at(tree, page_text),
+        published_at=_published_at(tree, _content_text(source)) or _published_at(tree, page_text),
         attachments=pdf_links(tree, url),
         article_paragraphs=_article_paragraphs(tree),
     )
@@ -141,6 +143,36 @@ def _published_at(tree: LexborHTMLParser, page_text: str) -> datetime | None:
         if iso:
             return _to_datetime(iso.groups())
     return None
+
+
+def _content_text(source: str) -> str:
+    """The page's text without its furniture: a top bar printing today's `日期：…` is not the
+    article's publication time."""
+    tree = LexborHTMLParser(source)
+    # Only the outermost furniture, all chosen before any is removed: a node inside a removed one
+    # is freed with it and must not be touched again.
+    outermost = [node for node in tree.css("body *")
+                 if _is_furniture(node) and not any(_is_furniture(up) for up in _ancestors(node))]
+    for node in outermost:
+        node.decompose()
+    return _clean(tree.body.text(separator="\n") if tree.body else "")
+
+
+def _is_furniture(node: LexborNode) -> bool:
+    """This node itself (not its ancestors) is furniture; a header inside an article is content."""
+    if node.tag in ("script", "style", "noscript", "template") or node.tag in FURNITURE_TAGS:
+        return True
+    if node.tag == "header":
+        return not any(ancestor.tag in ("article", "main") for ancestor in _ancestors(node))
+    names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+    return any(NOISE_NAME.match(name) for name in names.split())
+
+
+def _ancestors(node: LexborNode) -> Iterator[LexborNode]:
+    current = node.parent
+    while current is not None and current.tag not in ("body", "html"):
+        yield current
+        current = current.parent
 
 
 def _to_datetime(parts: tuple[str | None, ...]) -> datetime | None:

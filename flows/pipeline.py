@@ -94,7 +94,7 @@ class Run:
         cache = RecordCache(self.data_dir)
         with self.stage("load"):
             report().start("load", len(extracted))
-            for batch in tasks.batches(extracted, tasks.EXTRACT_BATCH):  # one writer: strictly in turn
+            for batch in tasks.batches(extracted, tasks.LOAD_BATCH):  # one writer: strictly in turn
                 self.summary.loaded += tasks.load(self.data_dir, batch)
                 for item in batch:  # only now: a crash before the load leaves the document unfinished
                     if not item.from_cache:

@@ -101,8 +101,9 @@ def _build_and_swap(data_dir: DataDir, *, rebuild: bool) -> PublishReport:
     staging = live.with_name(live.name + ".staging")
     _remove(staging, staging.with_name(staging.name + ".wal"))  # a killed publish's leftovers
     try:
-        if live.exists() and not rebuild:
+        if live.exists() and not rebuild and _opens(live):
             shutil.copyfile(live, staging)
+        # else: a fresh database; the lake is the source of truth, so every document is reloaded
         connection = duckdb.connect(str(staging))
         try:
             applied = migrate(connection)
@@ -118,6 +119,16 @@ def _build_and_swap(data_dir: DataDir, *, rebuild: bool) -> PublishReport:
         raise WarehouseError(f"publish failed, warehouse unchanged: {_one_line(error)}") from None
     replace_durably(staging, live)
     return PublishReport(live, reloaded, counts, applied)
+
+
+def _opens(database: Path) -> bool:
+    """Whether the live file is a DuckDB database at all: a damaged one (a disk fault, a bad copy)
+    is rebuilt from the lake rather than blocking every later run."""
+    try:
+        duckdb.connect(str(database), read_only=True).close()
+    except duckdb.Error:
+        return False
+    return True
 
 
 def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:

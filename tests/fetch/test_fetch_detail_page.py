@@ -77,3 +77,12 @@ def test_table_layout_falls_back_to_the_densest_block() -> None:
 def test_bracket_styles_are_canonicalised() -> None:
     for printed in ("[2013]4号", "［2013］4号", "(2013)4号", "〔2013〕第4号", "【 2013 】 04 号"):
         assert parse_detail_page(f"<p>纪要{printed}</p>").minutes_no == "〔2013〕4号", printed
+
+
+def test_a_date_in_the_site_header_is_not_the_publication_time() -> None:
+    # Many government sites print today's date in their top bar; the article's own time line wins.
+    page_with_top_bar = SUZHOU_LIKE.replace(
+        '<div class="header">', '<div class="topbar">日期：2026-11-23 星期一</div><div class="header">')
+    in_header = SUZHOU_LIKE.replace('<ul class="nav">', '<span>日期：2026-11-23</span><ul class="nav">')
+    for html in (page_with_top_bar, in_header):
+        assert parse_detail_page(html, URL).published_at == datetime(2024, 5, 8, 17, 30)

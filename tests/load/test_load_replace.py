@@ -207,3 +207,13 @@ def test_a_publish_that_fails_leaves_the_live_warehouse_as_it_was(data_dir: Data
     assert "\n" not in str(failed.value)
     assert _counts(data_dir)["documents"] == 3
     assert not data_dir.warehouse.with_name("warehouse.duckdb.staging").exists()
+
+
+def test_a_damaged_live_warehouse_is_rebuilt_from_the_lake(data_dir: DataDir) -> None:
+    write_documents(data_dir.lake, corpus(5))
+    publish(data_dir)
+    before = _counts(data_dir)
+    data_dir.warehouse.write_bytes(b"not a duckdb file" * 100)  # a disk fault, a bad copy
+    report = publish(data_dir)
+    assert report.documents_reloaded == 5
+    assert _counts(data_dir) == before

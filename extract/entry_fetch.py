@@ -1,0 +1,192 @@
+"""Fetching one listing entry: its detail page, then the PDFs it links (or the page itself when it
+links none), each outcome written to the manifest as soon as it is known.
+
+Conditional requests (ETag/Last-Modified) when revalidating: a detail page answering 304 is taken as
+it read last time, and its PDFs are still asked for, since they may have been replaced.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from extract.detail_page import DetailPage, decode_html, parse_detail_page
+from extract.documents import FetchedDocument
+from extract.http import OFF_HOST, FetchError, PoliteClient
+from extract.listing import ListingEntry
+from extract.manifest import Manifest, utc_now
+from extract.rawstore import RawStore
+from extract.sources import Source
+
+
+@dataclass
+class FetchFailure:
+    url: str                           # the URL that failed (detail page or attachment)
+    entry_url: str                     # the listing entry it belongs to
+    code: str                          # http_404, http_500, timeout, connection, truncated, not_pdf, …
+    message: str
+    attempts: int
+    at: datetime
+
+    @property
+    def reason(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+@dataclass
+class EntryOutcome:
+    documents: list[FetchedDocument] = field(default_factory=list)
+    failures: list[FetchFailure] = field(default_factory=list)
+    duplicates: int = 0
+    not_modified: int = 0
+
+
+class EntryFetcher:
+    """Fetches one listing entry: its detail page, then its PDFs (or the page itself when it has none)."""
+
+    def __init__(self, source: Source, manifest: Manifest, client: PoliteClient, store: RawStore) -> None:
+        self.source = source
+        self.manifest = manifest
+        self.client = client
+        self.store = store
+
+    def fetch(self, entry: ListingEntry) -> EntryOutcome:
+        outcome = EntryOutcome()
+        attempts = 0
+        now = utc_now()
+        page = DetailPage(title=entry.title, published_at=_midnight(entry.listed_date))
+        detail_url: str | None = None
+        if self.source.is_attachment_link(entry.url):
+            targets = [entry.url]
+        else:
+            detail_url = entry.url
+            stored = self.manifest.resource(entry.url)
+            conditional = entry.revalidate and stored is not None and stored["status"] != "failed"
+            try:
+                response = self.client.get(entry.url, "html",
+                                           etag=stored["etag"] if conditional else None,
+                                           last_modified=stored["last_modified"] if conditional else None)
+            except FetchError as failure:
+                self._fail(outcome, entry, entry.url, "detail", failure, now)
+                self._finish(entry, outcome, failure.attempts, now, page, None)
+                return outcome
+            attempts += response.attempts
+            self.manifest.record_resource(
+                entry.url, source=self.source.name, kind="detail",
+                status="not_modified" if response.not_modified else "ok", now=now,
+                attempts=response.attempts, http_status=response.status, etag=response.etag,
+                last_modified=response.last_modified, content_type=response.content_type or None,
+                size=len(response.content) if not response.not_modified else None,
+            )
+            if response.not_modified:  # page unchanged: its PDFs may still have been replaced
+                outcome.not_modified += 1
+                page, targets = self._remembered(entry, page)
+            else:
+                html = decode_html(response.content, response.charset)
+                parsed = parse_detail_page(html, response.final_url)
+                page = _with_listing_fallbacks(parsed, entry)
+                targets = self._targets(outcome, entry, parsed.attachments, now)
+                if not targets and not outcome.failures:  # no PDF: the page's article text is the document
+                    sha = self._keep(outcome, entry, entry.url, detail_url, response.content, "html",
+                                     page, now)
+                    self.manifest.record_resource(entry.url, source=self.source.name, kind="detail",
+                                                  status="ok", now=now, attempts=0, sha256=sha)
+        for target in targets:
+            attempts += self._fetch_attachment(outcome, entry, target, detail_url, page, now)
+        self._finish(entry, outcome, attempts, now, page, targets)
+        return outcome
+
+    def _targets(self, outcome: EntryOutcome, entry: ListingEntry, attachments: list[str],
+                 now: datetime) -> list[str]:
+        """The detail page's PDFs on the source's host; links to other hosts are recorded, not followed."""
+        targets = []
+        for link in attachments:
+            if self.source.is_attachment_link(link):
+                targets.append(link)
+            elif not self.source.same_host(link):
+                off_host = FetchError(OFF_HOST, f"attachment on another host: {link}", link)
+                off_host.attempts = 0
+                self._fail(outcome, entry, link, "attachment", off_host, now)
+        return targets
+
+    def _remembered(self, entry: ListingEntry, page: DetailPage) -> tuple[DetailPage, list[str]]:
+        """What the detail page said last time it was read (it answered 304 now)."""
+        row = self.manifest.known_entries(self.source.name, [entry.url]).get(entry.url)
+        if row is None:
+            return page, []
+        published_at = datetime.fromisoformat(row["published_at"]) if row["published_at"] else None
+        remembered = DetailPage(title=row["title"] or page.title, minutes_no=row["minutes_no"],
+                                published_at=published_at or page.published_at)
+        return remembered, json.loads(row["attachments"]) if row["attachments"] else []
+
+    def _fetch_attachment(self, outcome: EntryOutcome, entry: ListingEntry, url: str,
+                          detail_url: str | None, page: DetailPage, now: datetime) -> int:
+        stored = self.manifest.resource(url)
+        have_bytes = stored is not None and stored["sha256"] is not None and stored["status"] != "failed"
+        if have_bytes and not entry.revalidate:
+            outcome.duplicates += 1  # already stored from another entry linking the same URL
+            return 0
+        try:
+            response = self.client.get(url, "pdf",
+                                       etag=stored["etag"] if have_bytes else None,
+                                       last_modified=stored["last_modified"] if have_bytes else None)
+        except FetchError as failure:
+            self._fail(outcome, entry, url, "attachment", failure, now)
+            return failure.attempts
+        if response.not_modified:
+            outcome.not_modified += 1
+            self.manifest.record_resource(url, source=self.source.name, kind="attachment",
+                                          status="not_modified", now=now, attempts=response.attempts,
+                                          http_status=304)
+            return response.attempts
+        sha = self._keep(outcome, entry, url, detail_url, response.content, "pdf", page, now)
+        self.manifest.record_resource(url, source=self.source.name, kind="attachment", status="ok", now=now,
+                                      attempts=response.attempts, http_status=response.status,
+                                      etag=response.etag, last_modified=response.last_modified,
+                                      content_type=response.content_type or None,
+                                      size=len(response.content), sha256=sha)
+        return response.attempts
+
+    def _keep(self, outcome: EntryOutcome, entry: ListingEntry, url: str, detail_url: str | None,
+              data: bytes, ext: str, page: DetailPage, now: datetime) -> str:
+        blob = self.store.put(data, ext)
+        new_document, _ = self.manifest.record_document(
+            sha256=blob.sha256, ext=ext, size=blob.size, raw_path=blob.path, source=self.source.name,
+            url=url, detail_url=detail_url, title=page.title, minutes_no=page.minutes_no,
+            published_at=page.published_at, now=now,
+        )
+        if new_document:
+            outcome.documents.append(FetchedDocument(
+                doc_id=blob.sha256, raw_path=blob.path, suffix=f".{ext}", source=self.source.name, url=url,
+                detail_url=detail_url, title=page.title, minutes_no=page.minutes_no,
+                published_at=page.published_at, fetched_at=now, byte_size=blob.size,
+            ))
+        else:
+            outcome.duplicates += 1
+        return blob.sha256
+
+    def _fail(self, outcome: EntryOutcome, entry: ListingEntry, url: str, kind: str, failure: FetchError,
+              now: datetime) -> None:
+        self.manifest.record_resource(url, source=self.source.name, kind=kind, status="failed", now=now,
+                                      attempts=failure.attempts, error=failure.reason)
+        outcome.failures.append(FetchFailure(url=url, entry_url=entry.url, code=failure.code,
+                                             message=failure.message, attempts=failure.attempts, at=now))
+
+    def _finish(self, entry: ListingEntry, outcome: EntryOutcome, attempts: int, now: datetime,
+                page: DetailPage, attachments: list[str] | None) -> None:
+        first_failure = outcome.failures[0].reason if outcome.failures else None
+        self.manifest.finish_entry(self.source.name, entry.url, ok=not outcome.failures, attempts=attempts,
+                                   error=first_failure, now=now, title=page.title, minutes_no=page.minutes_no,
+                                   published_at=page.published_at, attachments=attachments)
+
+
+def _with_listing_fallbacks(page: DetailPage, entry: ListingEntry) -> DetailPage:
+    """What the detail page does not say, the listing may: its link text and date."""
+    page.title = page.title or entry.title
+    page.published_at = page.published_at or _midnight(entry.listed_date)
+    return page
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return datetime(day.year, day.month, day.day) if day else None
