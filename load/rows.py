@@ -89,8 +89,13 @@ def table_rows(meta: DocumentMeta, record: MinutesRecord) -> dict[str, list[dict
         for seq, recipient in enumerate(record.distribution, start=1)
     ]
     rows["paragraphs"] = [
-        {"doc_id": doc_id, "seq": p.seq, "text": p.text, "page_start": p.page_start, "page_end": p.page_end}
+        {"doc_id": doc_id, "seq": p.seq, "text": p.text, "page_start": p.page_start, "page_end": p.page_end,
+         **_bbox_columns(p.bbox)}
         for p in record.paragraphs
+    ]
+    rows["page_furniture"] = [
+        {"doc_id": doc_id, "seq": seq, "page": f.page, "kind": f.kind, "text": f.text}
+        for seq, f in enumerate(record.furniture, start=1)
     ]
 
     warnings = list(record.warnings)
@@ -136,6 +141,12 @@ def partition_year(meta: DocumentMeta, record: MinutesRecord) -> int:
         if moment is not None:
             return moment.year
     return UNKNOWN_YEAR
+
+
+def _bbox_columns(bbox: tuple[float, float, float, float] | None) -> dict[str, float | None]:
+    """A paragraph's (x0, top, x1, bottom) as four columns, all null when it has no geometry."""
+    x0, top, x1, bottom = bbox if bbox is not None else (None, None, None, None)
+    return {"x0": x0, "top": top, "x1": x1, "bottom": bottom}
 
 
 def _naive_utc(moment: dt.datetime | None) -> dt.datetime | None:

@@ -20,6 +20,7 @@ DOCUMENT_TABLES: tuple[str, ...] = (
     "attendance",
     "distribution",
     "paragraphs",
+    "page_furniture",
     "documents",
 )
 RUNS = "runs"
@@ -34,6 +35,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "attendance": ("doc_id", "role", "seq"),
     "distribution": ("doc_id", "seq"),
     "paragraphs": ("doc_id", "seq"),
+    "page_furniture": ("doc_id", "seq"),
     "runs": ("run_id",),
 }
 
@@ -109,6 +111,18 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("text", pa.string()),
         ("page_start", pa.int32()),
         ("page_end", pa.int32()),
+        # The paragraph's box on page_start, PDF points from the top-left; null for TXT/HTML.
+        ("x0", pa.float64()),
+        ("top", pa.float64()),
+        ("x1", pa.float64()),
+        ("bottom", pa.float64()),
+    ]),
+    "page_furniture": pa.schema([
+        ("doc_id", pa.string()),
+        ("seq", pa.int32()),
+        ("page", pa.int32()),
+        ("kind", pa.string()),
+        ("text", pa.string()),
     ]),
     "runs": pa.schema([
         ("run_id", pa.string()),

@@ -8,7 +8,7 @@ from extract.document_number import find_minutes_no
 from extract.errors import EMPTY_FILE, UNSUPPORTED_TYPE, Quarantine
 from extract.pdf import read_pdf
 from transform.paragraphs import paragraphs_from_blocks, paragraphs_from_pdf, paragraphs_from_text
-from transform.record import DocHints, Paragraph
+from transform.record import DocHints, Furniture, Paragraph
 
 PDF_SUFFIXES = frozenset({"pdf"})
 TEXT_SUFFIXES = frozenset({"txt"})
@@ -19,7 +19,8 @@ HTML_SUFFIXES = frozenset({"html", "htm", "shtml"})
 class ReadText:
     paragraphs: list[Paragraph]
     page_count: int | None = None  # None for TXT and HTML
-    furniture: list[str] = field(default_factory=list)  # page numbers and running heads, apart
+    # Page numbers, running heads and the masthead, apart from the text, with their page and kind.
+    furniture: list[Furniture] = field(default_factory=list)
     hints: DocHints = field(default_factory=DocHints)  # what an HTML detail page says
 
 
@@ -39,7 +40,7 @@ def read_paragraphs(data: bytes, suffix: str, *, time_limit: float | None = 60.0
         return ReadText(
             paragraphs=paragraphs_from_pdf(pdf),
             page_count=pdf.page_count,
-            furniture=[line.text for line in pdf.furniture],
+            furniture=[Furniture(line.page, line.kind, line.text) for line in pdf.furniture],
             hints=DocHints(minutes_no=find_minutes_no(" ".join(masthead))),  # the masthead's 〔2024〕7号
         )
     if not data.strip():

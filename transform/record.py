@@ -8,7 +8,7 @@ from typing import Any
 
 # Bump when parsing or normalization changes output: documents parsed by an older
 # version are re-extracted by `minutes backfill --reprocess`, and caches are keyed on it.
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.1.0"  # 1.1.0: furniture keeps page and kind, paragraphs their box (issue 3)
 
 
 @dataclass
@@ -19,6 +19,15 @@ class Paragraph:
     page_end: int | None = None
     # (x0, top, x1, bottom) on page_start, in PDF points; None for TXT/HTML input.
     bbox: tuple[float, float, float, float] | None = None
+
+
+@dataclass
+class Furniture:
+    """A page number, running head or masthead line: stored with the document, never body text."""
+
+    page: int
+    kind: str  # "page_number" | "running_head" | "masthead", as extract.pdf names it
+    text: str
 
 
 @dataclass
@@ -96,7 +105,7 @@ class MinutesRecord:
     warnings: list[str] = field(default_factory=list)
     # Not part of the JSON record; carried for the `documents` table.
     page_count: int | None = None
-    furniture: list[str] = field(default_factory=list)
+    furniture: list[Furniture] = field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The CONTRACT §5 JSON shape: dates as ISO strings, no internal fields."""

@@ -18,6 +18,7 @@ from transform.record import (
     AgendaItem,
     AttendanceEntry,
     Clause,
+    Furniture,
     Meeting,
     MinutesRecord,
     Paragraph,
@@ -48,10 +49,18 @@ def seed_record(stem: str, doc_id: str) -> MinutesRecord:
         reviewed_documents=[ReviewedDocument(**row) for row in data["reviewed_documents"]],
         attendance=[AttendanceEntry(**row) for row in data["attendance"]],
         distribution=list(data["distribution"]),
-        paragraphs=[Paragraph(seq, text, 1 + seq // 20, 1 + seq // 20)
+        paragraphs=[Paragraph(seq, text, 1 + seq // 20, 1 + seq // 20, _bbox(seq))
                     for seq, text in enumerate(lines, start=1)],
         page_count=5,
+        furniture=[Furniture(1, "masthead", "苏州市人民政府常务会议纪要"),
+                   *(Furniture(page, "page_number", f"— {page} —") for page in range(1, 6))],
     )
+
+
+def _bbox(seq: int) -> tuple[float, float, float, float]:
+    """A plausible box on an A4 page (points): 20 paragraphs a page, one below the other."""
+    top = 80.0 + (seq % 20) * 36.0
+    return (90.0, top, 505.25, top + 30.5)
 
 
 def seed_stems() -> list[str]:

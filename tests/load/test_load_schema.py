@@ -94,9 +94,9 @@ def test_every_contract_key_is_an_enforced_primary_key(data_dir: DataDir) -> Non
 def test_a_duplicate_key_is_refused_by_the_warehouse(tmp_path) -> None:
     connection = duckdb.connect(str(tmp_path / "w.duckdb"))
     migrate(connection)
-    connection.execute("INSERT INTO paragraphs VALUES ('d', 1, 'a', NULL, NULL)")
+    connection.execute("INSERT INTO paragraphs (doc_id, seq, text) VALUES ('d', 1, 'a')")
     with pytest.raises(duckdb.ConstraintException):
-        connection.execute("INSERT INTO paragraphs VALUES ('d', 1, 'b', NULL, NULL)")
+        connection.execute("INSERT INTO paragraphs (doc_id, seq, text) VALUES ('d', 1, 'b')")
 
 
 def test_lake_files_carry_the_arrow_schemas_that_match_the_warehouse(data_dir: DataDir) -> None:
@@ -152,9 +152,12 @@ def test_a_version_1_warehouse_is_migrated_when_published(data_dir: DataDir) -> 
     old.close()
     write_documents(data_dir.lake, corpus(3))
     report = publish(data_dir)
-    assert report.migrations_applied == ["0002_documents_load_columns"]
+    assert report.migrations_applied == ["0002_documents_load_columns", "0003_provenance"]
     _, rows = run_query(data_dir, "SELECT version FROM schema_migrations ORDER BY version")
-    assert rows == [(1,), (2,)]
+    assert rows == [(1,), (2,), (3,)]
+    _, furniture = run_query(data_dir, "SELECT count(*) FROM page_furniture")
+    _, boxed = run_query(data_dir, "SELECT count(*) FROM paragraphs WHERE x0 IS NOT NULL")
+    assert furniture[0][0] > 0 and boxed[0][0] > 0
     assert publish(data_dir).migrations_applied == []
 
 

@@ -103,10 +103,10 @@ def test_rendered_pdf_of_every_family_reads_as_the_normalized_text(
                for p in read.paragraphs)
     assert all(p.page_start is not None and p.page_end is not None and p.page_start <= p.page_end
                for p in read.paragraphs)
-    page_numbers = [text for text in read.furniture if re.fullmatch(r"[—－-]\s*\d+\s*[—－-]", text)]
+    page_numbers = [f.text for f in read.furniture if re.fullmatch(r"[—－-]\s*\d+\s*[—－-]", f.text)]
     assert len(page_numbers) == read.page_count
-    for text in read.furniture:
-        assert text not in body
+    for item in read.furniture:
+        assert item.text not in body
 
 
 def test_attendance_entry_across_a_page_break_keeps_its_pages(seeds: dict[str, DemoDoc]) -> None:
