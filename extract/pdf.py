@@ -183,7 +183,10 @@ def _read(data: bytes, check_time: Any) -> PdfText:
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+    except MemoryError:  # over the extraction worker's memory cap: too_large, not corrupt
+        raise
     except Exception as error:  # pdfminer raises many unrelated types for bad files
+        _raise_if_out_of_memory(error)
         raise _quarantine_for(error) from None
     with pdf:
         try:
@@ -201,9 +204,10 @@ def _read(data: bytes, check_time: Any) -> PdfText:
                 broken += sum(1 for char in chars if char["text"].startswith("(cid:"))
                 raw_lines.extend(_page_lines(chars, number, float(page.height)))
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat on long documents
-        except (Quarantine, _TimeUp):
+        except (Quarantine, _TimeUp, MemoryError):
             raise
         except Exception as error:
+            _raise_if_out_of_memory(error)
             raise _quarantine_for(error) from None
     if not any(line.text.strip() for line in raw_lines):
         what = f"{images} image(s), no text: a scan" if images else "no text on any page"
@@ -214,6 +218,16 @@ def _read(data: bytes, check_time: Any) -> PdfText:
             f"{broken} of {glyphs} glyphs have no Unicode mapping ((cid:NN)): broken ToUnicode map",
         )
     return _assemble(raw_lines, len(pages), width, height)
+
+
+def _raise_if_out_of_memory(error: BaseException) -> None:
+    """zlib's "Unable to allocate output buffer" (a compressed stream inflating past the memory cap)
+    arrives wrapped as a pdfminer error: it is the document being too large, not corrupt."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, MemoryError) or "unable to allocate" in str(cause).lower():
+            raise MemoryError(str(cause)) from None
+        cause = cause.__cause__ or cause.__context__
 
 
 def _quarantine_for(error: BaseException) -> Quarantine:

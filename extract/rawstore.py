@@ -12,6 +12,34 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+RAW_MISSING = "raw_missing"
+RAW_CORRUPT = "raw_corrupt"
+
+
+class RawDamaged(Exception):
+    """A stored file is gone or no longer holds the bytes it was stored as."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.reason = f"{code}: {message}"
+
+
+def read_verified(path: Path, sha256: str) -> bytes:
+    """The bytes of a stored file, checked against the SHA-256 they were stored under: a file
+    overwritten or damaged on disk is never read as the document (nor as a new one)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RawDamaged(RAW_MISSING, f"{path} is missing from the raw store") from None
+    except OSError as error:
+        raise RawDamaged(RAW_MISSING, f"{path} cannot be read: {error.strerror or error}") from None
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != sha256:
+        raise RawDamaged(RAW_CORRUPT, f"{path} no longer matches its SHA-256 (now {actual[:12]}…, "
+                                      f"{len(data)} bytes): damaged on disk")
+    return data
+
 
 @dataclass(frozen=True)
 class StoredBlob:
@@ -42,7 +70,7 @@ class RawStore:
         return StoredBlob(sha256=sha, path=path, size=len(data))
 
     def get(self, sha: str) -> bytes:
-        return self.find(sha).read_bytes()
+        return read_verified(self.find(sha), sha)
 
     def find(self, sha: str) -> Path:
         """The stored file of a hash, whatever its extension."""

@@ -145,9 +145,14 @@ class Run:
                     parsed.append((batch, tasks.extract(batch, return_state=True)))
                     report().advance("extract", len(batch))
         for batch, state in parsed:
-            records: list[MinutesRecord] = state.result()  # raises if the batch failed: the run fails
-            extracted += [tasks.Extracted(doc, record) for doc, record in zip(batch, records, strict=True)]
-            self.summary.extracted += len(records)
+            # raises if the batch failed: the run fails
+            results: list[MinutesRecord | tasks.RawUnreadable] = state.result()
+            for doc, result in zip(batch, results, strict=True):
+                if isinstance(result, tasks.RawUnreadable):  # this document fails, the run goes on
+                    self.summary.warnings.append(f"{result.reason} (document {doc.doc_id[:12]}, {doc.url})")
+                    continue
+                extracted.append(tasks.Extracted(doc, result))
+                self.summary.extracted += 1
         return extracted
 
     def _extract_in_processes(self, documents: list[crawl.FetchedDocument],

@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from extract import crawl
+from extract.rawstore import RawDamaged, read_verified
 from extract.sources import Source
 from flows.cache import document_hints
 from flows.local_files import readable_suffix
@@ -24,7 +25,7 @@ from flows.progress import report
 from load import lake, warehouse
 from load.rows import DocumentMeta, RunRow
 from minutes_etl.settings import DataDir
-from transform.pipeline import process_document
+from transform.pipeline import process_document_within_limits
 from transform.record import PARSER_VERSION, MinutesRecord
 
 FETCH_BATCH = 100
@@ -86,19 +87,37 @@ def fetch(entries: list[Any], source: Source, data_dir: DataDir) -> crawl.FetchR
     return fetch_report
 
 
+@dataclass(frozen=True)
+class RawUnreadable:
+    """A document whose stored bytes are missing or not the bytes it was stored as: not extracted,
+    not loaded (the warehouse keeps what it had); the run reports it and goes on."""
+
+    doc_id: str
+    reason: str  # "<code>: <one line>", code raw_missing | raw_corrupt
+
+
 @task(name="extract", timeout_seconds=60 * 60, cache_policy=NO_CACHE)
-def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord]:
+def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord | RawUnreadable]:
     """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined.
 
     Records only, in the order of `documents`: the caller pairs them with the documents it holds.
     No task cache: records are cached per document, under the data directory (flows/cache.py).
+    Each document is read in the extraction worker (extract.isolation): time and memory capped.
     """
-    return [_process(Path(doc.raw_path).read_bytes(), doc) for doc in documents]
+    results: list[MinutesRecord | RawUnreadable] = []
+    for doc in documents:
+        try:
+            data = read_verified(Path(doc.raw_path), doc.doc_id)
+        except RawDamaged as damaged:
+            results.append(RawUnreadable(doc.doc_id, damaged.reason))
+            continue
+        results.append(_process(data, doc))
+    return results
 
 
 def _process(data: bytes, doc: crawl.FetchedDocument) -> MinutesRecord:
     # A PDF stored without a PDF suffix (an ingested file named `scan` or `minutes.bin`) is read as one.
-    return process_document(data, readable_suffix(data, doc.suffix), document_hints(doc))
+    return process_document_within_limits(data, readable_suffix(data, doc.suffix), document_hints(doc))
 
 
 @task(name="load", timeout_seconds=30 * 60, cache_policy=NO_CACHE)

@@ -180,7 +180,7 @@ def _run_flow(label: str, call: Callable[[Any], RunSummary]) -> None:
             raise CommandError(f"{label} failed: {_one_line(error)}") from error
     _print_summary(summary)
     if summary.is_loud:
-        raise CommandError(f"{label}: the source looks wrong ({'; '.join(summary.warnings)})")
+        raise CommandError(f"{label} completed with warnings ({'; '.join(summary.warnings)})")
 
 
 STAGE_LABELS = {"discover": "reading listings", "fetch": "fetching", "extract": "extracting",
@@ -274,7 +274,8 @@ def _print_summary(summary: RunSummary) -> None:
         stdout.print(f"skipped … and {len(summary.skipped) - MAX_SKIPPED_LISTED} more files "
                      "(the run's Prefect artifact lists them all)")
     for code in summary.warnings:
-        stdout.print(f"WARNING source: {code}")
+        # Warnings quote servers (reason phrases), titles and paths: never read as Rich markup.
+        stdout.print(f"WARNING source: {code}", markup=False)
     stages = ", ".join(f"{stage} {spent:.1f} s" for stage, spent in summary.timings.items())
     stdout.print(f"stages: {stages}", markup=False)
     stdout.print(f"source: {summary.source} · {seconds:.1f} s · warehouse: {summary.warehouse}", markup=False)
@@ -297,10 +298,10 @@ def parse(
     """Parse one document and print it; touches no warehouse."""
     # No Prefect anywhere on this path (flows.local_files imports none).
     from flows.local_files import readable_suffix
-    from transform.pipeline import process_document
+    from transform.pipeline import process_document_within_limits
 
     data = _read_document(path)
-    record = process_document(data, readable_suffix(data, path.suffix.lower()), None)
+    record = process_document_within_limits(data, readable_suffix(data, path.suffix.lower()), None)
     if output is TextFormat.json:
         sys.stdout.write(json.dumps(record.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
     elif record.status == "parsed":

@@ -11,6 +11,7 @@ import hashlib
 import logging
 
 from extract.errors import Quarantine
+from extract.isolation import IsolatedWorker, WorkerDied, shared_worker
 from transform.grammar import parse_minutes
 from transform.reader import read_paragraphs
 from transform.record import DocHints, MinutesRecord
@@ -18,18 +19,24 @@ from transform.record import DocHints, MinutesRecord
 log = logging.getLogger(__name__)
 
 PARSER_ERROR = "parser_error"  # a bug of ours, not the document's: kept apart from the document codes
+WORKER_PRELOAD = ("pdfplumber", __name__)  # imported once when the extraction worker starts
 
 
 def document_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def process_document(data: bytes, suffix: str, hints: DocHints | None = None) -> MinutesRecord:
-    """Parse one document. Never raises for a bad document: it comes back quarantined."""
+def process_document(data: bytes, suffix: str, hints: DocHints | None = None, *,
+                     time_limit: float | None = 60.0) -> MinutesRecord:
+    """Parse one document. Never raises for a bad document: it comes back quarantined.
+
+    In-process: `time_limit` is a best effort (see extract.pdf). Runs use
+    `process_document_within_limits`, which holds the limit whatever the PDF does.
+    """
     doc_id = document_id(data)
     page_count: int | None = None
     try:
-        text = read_paragraphs(data, suffix)
+        text = read_paragraphs(data, suffix, time_limit=time_limit)
         page_count = text.page_count
         record = parse_minutes(text.paragraphs, _merge_hints(text.hints, hints), doc_id)
         record.page_count = page_count
@@ -38,11 +45,28 @@ def process_document(data: bytes, suffix: str, hints: DocHints | None = None) ->
     except Quarantine as bad:
         return MinutesRecord(doc_id=doc_id, status="quarantined", quarantine_reason=bad.reason,
                              page_count=page_count)
+    except MemoryError:  # the extraction worker's memory cap: it answers too_large
+        raise
     except Exception as bug:  # one document must never stop a run; the reason says it is ours
         log.exception("unexpected error parsing %s", doc_id)
         reason = f"{PARSER_ERROR}: {type(bug).__name__}: {' '.join(str(bug).split())}"[:500]
         return MinutesRecord(doc_id=doc_id, status="quarantined", quarantine_reason=reason,
                              page_count=page_count)
+
+
+def process_document_within_limits(data: bytes, suffix: str, hints: DocHints | None = None, *,
+                                   worker: IsolatedWorker | None = None) -> MinutesRecord:
+    """process_document in the extraction worker (extract.isolation): killed at its time limit,
+    capped in memory. A document over a limit comes back quarantined `timeout` / `too_large`."""
+    worker = worker or shared_worker(preload=WORKER_PRELOAD)
+    try:
+        return worker.call(process_document, data, suffix, hints, time_limit=worker.limits.seconds)
+    except Quarantine as over_limit:
+        return MinutesRecord(doc_id=document_id(data), status="quarantined",
+                             quarantine_reason=over_limit.reason)
+    except WorkerDied as died:  # a crash in C code: ours to look at, tried again next run
+        return MinutesRecord(doc_id=document_id(data), status="quarantined",
+                             quarantine_reason=f"{PARSER_ERROR}: {died}")
 
 
 def _merge_hints(from_document: DocHints, from_source: DocHints | None) -> DocHints:
