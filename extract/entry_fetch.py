@@ -19,6 +19,14 @@ from extract.manifest import Manifest, utc_now
 from extract.rawstore import RawStore
 from extract.sources import Source
 
+EMPTY_DETAIL_PAGE = "empty_detail_page"  # no attachment and no article: a busy or error page, retried
+ATTACHMENT_CAP = "attachment_cap"
+# A page without attachment is kept as the document only when its article reads as minutes: some
+# text (the shortest real ones run to hundreds of characters) that speaks of a meeting. A page
+# standing in for one (`系统繁忙，请稍后再试`, a login wall) is a failed fetch, tried again next run.
+MIN_ARTICLE_CHARS = 20
+MEETING_WORDS = ("会议", "纪要")
+
 
 @dataclass
 class FetchFailure:
@@ -40,6 +48,7 @@ class EntryOutcome:
     failures: list[FetchFailure] = field(default_factory=list)
     duplicates: int = 0
     not_modified: int = 0
+    warnings: list[str] = field(default_factory=list)  # "<code>: <one line>", loud in the run
 
 
 class EntryFetcher:
@@ -87,7 +96,14 @@ class EntryFetcher:
                 parsed = parse_detail_page(html, response.final_url)
                 page = _with_listing_fallbacks(parsed, entry)
                 targets = self._targets(outcome, entry, parsed.attachments, now)
-                if not targets and not outcome.failures:  # no PDF: the page's article text is the document
+                if not targets and not outcome.failures and not _has_article(parsed):
+                    # A 200 that is neither minutes nor a link to them: transient, asked again next run.
+                    text = " ".join("".join(parsed.article_paragraphs).split())[:60]
+                    empty = FetchError(EMPTY_DETAIL_PAGE, f"no attachment and no article text "
+                                                          f"({text!r}): a busy or error page", entry.url)
+                    empty.attempts = 0
+                    self._fail(outcome, entry, entry.url, "detail", empty, now)
+                elif not targets and not outcome.failures:  # no PDF: the page's article text is the document
                     sha = self._keep(outcome, entry, entry.url, detail_url, response.content, "html",
                                      page, now)
                     self.manifest.record_resource(entry.url, source=self.source.name, kind="detail",
@@ -108,6 +124,11 @@ class EntryFetcher:
                 off_host = FetchError(OFF_HOST, f"attachment on another host: {link}", link)
                 off_host.attempts = 0
                 self._fail(outcome, entry, link, "attachment", off_host, now)
+        cap = self.source.max_attachments_per_page
+        if len(targets) > cap:  # loud, never silent: the rest are named by count and left
+            outcome.warnings.append(f"{ATTACHMENT_CAP}: {entry.url} links {len(targets)} PDFs; "
+                                    f"fetched the first {cap} (max_attachments_per_page)")
+            targets = targets[:cap]
         return targets
 
     def _remembered(self, entry: ListingEntry, page: DetailPage) -> tuple[DetailPage, list[str]]:
@@ -179,6 +200,11 @@ class EntryFetcher:
         self.manifest.finish_entry(self.source.name, entry.url, ok=not outcome.failures, attempts=attempts,
                                    error=first_failure, now=now, title=page.title, minutes_no=page.minutes_no,
                                    published_at=page.published_at, attachments=attachments)
+
+
+def _has_article(page: DetailPage) -> bool:
+    text = "".join("".join(paragraph.split()) for paragraph in page.article_paragraphs)
+    return len(text) >= MIN_ARTICLE_CHARS and any(word in text for word in MEETING_WORDS)
 
 
 def _with_listing_fallbacks(page: DetailPage, entry: ListingEntry) -> DetailPage:

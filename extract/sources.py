@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 SOURCES_FILE = Path(__file__).with_name("sources.toml")
+# Another sources.toml instead of the bundled one (same layout): a deployment's own sources and limits.
+SOURCES_FILE_ENV = "MINUTES_SOURCES_FILE"
 LISTING_URL = re.compile(r"^https?://[^/]+/.*index[^/]*\.s?html?$", re.IGNORECASE)
 LISTING_PAGE_NAME = re.compile(r"^index(?:_\d+)?\.s?html?$", re.IGNORECASE)
 HTML_PAGE = re.compile(r"\.s?html?$", re.IGNORECASE)
@@ -44,6 +47,7 @@ class Source:
     attachment_link: str              # regex on a link's path
     max_listing_pages: int
     politeness: Politeness
+    max_attachments_per_page: int = 20
 
     @property
     def host(self) -> str:
@@ -80,13 +84,17 @@ class Source:
         return urlsplit(url).netloc.lower() == self.host
 
 
+def sources_file() -> Path:
+    return Path(os.environ.get(SOURCES_FILE_ENV) or SOURCES_FILE)
+
+
 def resolve_source(name_or_url: str, base_url: str | None = None, *,
-                   config_file: Path = SOURCES_FILE) -> Source:
+                   config_file: Path | None = None) -> Source:
     """A configured source by name, or a generic source for a listing URL (`http(s)://…/index.shtml`).
 
     `base_url` fills the `{base_url}` of sources served at run time (the demo).
     """
-    config = _load_config(config_file)
+    config = _load_config(config_file or sources_file())
     if name_or_url in config["sources"]:
         settings = {**config["defaults"], **config["generic"], **config["sources"][name_or_url]}
         listing = settings["listing"]
@@ -104,8 +112,13 @@ def resolve_source(name_or_url: str, base_url: str | None = None, *,
     )
 
 
-def source_names(config_file: Path = SOURCES_FILE) -> list[str]:
-    return sorted(_load_config(config_file)["sources"])
+def max_download_bytes(config_file: Path | None = None) -> int:
+    """The crawler's default size cap ([defaults] max_download_bytes): `minutes ingest` applies it too."""
+    return int(_load_config(config_file or sources_file())["defaults"]["max_download_bytes"])
+
+
+def source_names(config_file: Path | None = None) -> list[str]:
+    return sorted(_load_config(config_file or sources_file())["sources"])
 
 
 def _build(name: str, listing: str, settings: dict[str, Any]) -> Source:
@@ -129,6 +142,7 @@ def _build(name: str, listing: str, settings: dict[str, Any]) -> Source:
         attachment_link=settings["attachment_link"],
         max_listing_pages=int(settings["max_listing_pages"]),
         politeness=politeness,
+        max_attachments_per_page=int(settings.get("max_attachments_per_page", 20)),
     )
 
 

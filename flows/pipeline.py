@@ -23,6 +23,7 @@ from prefect.states import State
 from prefect.task_runners import ProcessPoolTaskRunner
 
 from extract import crawl
+from extract.manifest import check_manifest
 from extract.sources import Source
 from flows import tasks
 from flows.artifacts import publish_artifacts
@@ -31,6 +32,7 @@ from flows.console import console_level, set_console_level
 from flows.params import ALL_SOURCES
 from flows.progress import report
 from flows.summary import DocumentOutcome, RunSummary
+from load import lake
 from load.rows import RunRow
 from minutes_etl.settings import DataDir
 from transform.record import MinutesRecord
@@ -42,6 +44,7 @@ SOURCE_ENV = "MINUTES_SOURCE"
 # 4.1 s vs 4.9 s; 225 documents 37.2 s vs 20.2 s. Break-even near 40. Tune with the variable.
 PARALLEL_MIN_DOCUMENTS_ENV = "MINUTES_PARALLEL_MIN_DOCUMENTS"
 PARALLEL_MIN_DOCUMENTS = 40
+LAKE_DAMAGED = "lake_damaged"  # a run warning: a lake file could not be read and was set aside
 
 
 def source_name(source: str | None) -> str:
@@ -106,6 +109,24 @@ class Run:
                             quarantine_reason=item.record.quarantine_reason,
                             warnings=list(item.record.warnings))
             for item in extracted)
+
+    def check_state(self) -> bool:
+        """Before anything is written: a damaged manifest stops the run (ManifestDamaged, one line
+        naming the file and `minutes repair`); damaged lake files are set aside, named in the
+        summary, and True is returned: their documents must be reloaded from the raw store."""
+        check_manifest(self.data_dir.manifest)
+        damaged = lake.set_aside_damaged(self.data_dir.lake)
+        for path, why in damaged:
+            self.summary.warnings.append(
+                f"{LAKE_DAMAGED}: {path} ({why}); set aside in {self.data_dir.lake / lake.DAMAGED_FOLDER}, "
+                "every stored document reloaded from the raw store")
+        return bool(damaged)
+
+    def reload_stored_documents(self) -> None:
+        """Every stored document not handled by this run yet, through extract (records mostly from
+        the cache) and load: what rebuilds the lake after damaged files were set aside."""
+        done = {outcome.doc_id for outcome in self.summary.documents}
+        self.process([doc for doc in crawl.stored_documents(self.data_dir) if doc.doc_id not in done])
 
     def unfinished(self, source: str) -> list[crawl.FetchedDocument]:
         """Stored documents of `source` not in the record cache (never extracted and loaded by this
@@ -238,7 +259,10 @@ def run_flow(flow: str, source: str | None, body: Callable[[Run], None]) -> RunS
     """Run `body` inside the shared book-keeping; a failure still writes its `runs` row."""
     run = Run(flow, source)
     try:
+        damaged = run.check_state()
         body(run)
+        if damaged:
+            run.reload_stored_documents()
         return run.finish()
     except Exception as error:
         try:

@@ -17,8 +17,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from extract import crawl
+from extract.errors import TOO_LARGE
+from extract.local_files import is_oversized
 from extract.rawstore import RawDamaged, read_verified
-from extract.sources import Source
+from extract.sources import Source, max_download_bytes
 from flows.cache import document_hints
 from flows.local_files import readable_suffix
 from flows.progress import report
@@ -106,6 +108,11 @@ def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord | RawU
     """
     results: list[MinutesRecord | RawUnreadable] = []
     for doc in documents:
+        if is_oversized(doc.byte_size):  # never read into memory, nor copied into the raw store
+            results.append(MinutesRecord(doc_id=doc.doc_id, status="quarantined", quarantine_reason=(
+                f"{TOO_LARGE}: {doc.byte_size} bytes, over the {max_download_bytes()} byte limit "
+                f"(max_download_bytes); not read, not copied to the raw store")))
+            continue
         try:
             data = read_verified(Path(doc.raw_path), doc.doc_id)
         except RawDamaged as damaged:

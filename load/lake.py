@@ -90,6 +90,53 @@ def lake_lock_path(lake_root: Path) -> Path:
     return lake_root / LOCK_NAME
 
 
+DAMAGED_FOLDER = "_damaged"  # damaged files are moved here, never deleted
+
+
+def damaged_files(lake_root: Path) -> list[tuple[Path, str]]:
+    """Lake files whose Parquet footer cannot be read (zero bytes, cut short, overwritten), with why.
+    Reads each file's footer only: cheap enough to check every file at the start of every run."""
+    damaged = []
+    for table in (*DOCUMENT_TABLES, RUNS):
+        for path in lake_files(lake_root, table):
+            try:
+                pq.read_metadata(path)
+            except Exception as error:  # pyarrow's types vary with the damage; the message says which
+                damaged.append((path, " ".join(str(error).split())[:200] or type(error).__name__))
+    return damaged
+
+
+def set_aside_damaged(lake_root: Path) -> list[tuple[Path, str]]:
+    """Move every damaged file, with the rest of its batch, to `<lake>/_damaged/`; returns the damaged
+    files. Their documents are then missing from the lake: the caller reloads them from the raw store
+    (a run does so on its own; by hand: `minutes backfill --reprocess --source all`)."""
+    damaged = damaged_files(lake_root)
+    if not damaged:
+        return []
+    with file_lock(lake_lock_path(lake_root), what="the lake"):
+        for path, _ in damaged:
+            for table in (*DOCUMENT_TABLES, RUNS):
+                sibling = lake_root / table / path.parent.name / path.name
+                if sibling.exists():
+                    target = lake_root / DAMAGED_FOLDER / table / path.parent.name / path.name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    sibling.replace(target)
+    return damaged
+
+
+def document_index(lake_root: Path) -> dict[str, dict]:
+    """doc_id → its `documents` row (newest batch wins), from the readable lake files: what a
+    rebuilt manifest knows of each stored document beyond its bytes."""
+    index: dict[str, dict] = {}
+    for path in lake_files(lake_root, "documents"):
+        try:
+            rows = pq.read_table(path).to_pylist()
+        except Exception:  # damaged: set aside by the next run; its documents stay unnamed here
+            continue
+        index.update((row["doc_id"], row) for row in rows)
+    return index
+
+
 def compact(lake_root: Path) -> int:
     """Maintenance: merge every year partition made of several batches into one batch.
 

@@ -383,6 +383,36 @@ def status(data_dir: DataDirOption = None) -> None:
         print_rows(stdout, columns, rows, TableFormat.table)
 
 
+@app.command()
+def repair(
+    manifest: Annotated[bool, typer.Option(
+        "--manifest", help="Rebuild the manifest even when it passes its check.")] = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Check the manifest and the lake; rebuild a damaged manifest from the raw store and the lake,
+    set damaged lake files aside (see docs/SAFETY.md)."""
+    from minutes_etl.repair import repair as repair_state
+
+    _use_data_dir(data_dir)
+    report = repair_state(DataDir.from_env(), rebuild_manifest=manifest)
+    for line in report.lake_files_set_aside:
+        stdout.print(f"lake file set aside: {line}", markup=False)
+    if report.manifest_damaged:
+        stdout.print(report.manifest_damaged, markup=False)
+    if report.manifest_damaged or manifest:
+        kept = f"; the old file kept as {report.manifest_kept_as}" if report.manifest_kept_as else ""
+        stdout.print(f"manifest rebuilt: {report.documents_registered} documents from the raw store{kept}",
+                     markup=False)
+    else:
+        stdout.print("manifest ok")
+    for line in report.raw_files_unusable:
+        stdout.print(f"raw file not registered: {line}", markup=False)
+    if report.lake_files_set_aside:
+        stdout.print("next: minutes backfill --reprocess --source all (reloads their documents)")
+    else:
+        stdout.print("lake ok")
+
+
 def _query(warehouse: Any, data_dir: DataDir, query: str) -> tuple[list[str], Sequence[Sequence[Any]]]:
     try:
         return warehouse.run_query(data_dir, query)
