@@ -12,7 +12,8 @@ its behaviour:
   later        503 with `Retry-After: 100000`
   markup       403 whose reason phrase is Rich markup: `[/bold] Forbidden`
 
-`site.infinite` makes every listing page link the next one (and a fresh `good-N` entry), forever.
+`site.infinite` makes every listing page link the next one, forever; each page lists `site.slugs`
+renamed per page (`markup-p3` behaves as `markup`), or, when there are none, a fresh `good-N`.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ class HostileSite:
 
 
 def listing_html(site: HostileSite, page: int) -> str:
-    slugs = [f"good-{100 + page}"] if site.infinite else site.slugs
+    # Endless: every page new entries (`markup-p3`), so a nightly never meets a page it knows.
+    slugs = [f"{slug}-p{page}" if page else slug for slug in site.slugs] or [f"good-{100 + page}"]
     items = "".join(f"<li><a href='{slug}.html'>市政府第{index + 1}次常务会议纪要 {slug}</a>"
                     f"<span>2024-05-{index % 28 + 1:02d}</span></li>" for index, slug in enumerate(slugs))
     pager = f"<a href='index_{page + 1}.shtml'>下一页</a>" if site.infinite else ""
@@ -86,7 +88,7 @@ def _handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
                 return self._send(200, listing_html(site, page).encode(), "text/html; charset=utf-8")
             if path.startswith("/m/files/"):
                 return self._file(name)
-            slug = name.removesuffix(".html")
+            slug = name.removesuffix(".html").split("-p")[0]
             if slug == "busy" and site.busy:
                 return self._send(200, BUSY.encode(), "text/html; charset=utf-8")
             if slug == "slowhead":

@@ -6,8 +6,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from extract import crawl
 from extract.manifest import Manifest
 from extract.sources import Source, resolve_source
