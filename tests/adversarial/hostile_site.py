@@ -18,6 +18,7 @@ renamed per page (`markup-p3` behaves as `markup`), or, when there are none, a f
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import Counter
@@ -58,7 +59,8 @@ def listing_html(site: HostileSite, page: int) -> str:
 
 
 def detail_html(slug: str, attachments: list[str]) -> str:
-    links = "".join(f"<p><a href='files/{name}'>附件{index}</a></p>" for index, name in enumerate(attachments))
+    links = "".join(f"<p><a href='files/{name}'>附件{number}</a></p>"
+                    for number, name in enumerate(attachments))
     return (f"<html><head><title>{slug}</title></head><body><h1>市政府常务会议纪要 {slug}</h1>"
             f"<div id='zoom'><p>会议内容见附件。</p>{links}</div></body></html>")
 
@@ -74,10 +76,8 @@ def _handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("?", 1)[0]
             with site.lock:
                 site.hits[path] += 1
-            try:
+            with contextlib.suppress(OSError):  # the client hung up (its deadline): fine
                 self._serve(path)
-            except (BrokenPipeError, ConnectionResetError, OSError):
-                pass  # the client hung up (its deadline): fine
 
         def _serve(self, path: str) -> None:
             name = path.rsplit("/", 1)[-1]
@@ -174,7 +174,8 @@ attachment_link = '\\.pdf$'
 """
 
 
-def fast_sources_toml(*, total_timeout: float = 3.0, max_listing_pages: int = 5, max_attachments: int = 5) -> str:
+def fast_sources_toml(*, total_timeout: float = 3.0, max_listing_pages: int = 5,
+                      max_attachments: int = 5) -> str:
     """A sources.toml (for MINUTES_SOURCES_FILE) with short deadlines and small caps."""
     return FAST_SOURCES_TOML.format(total_timeout=total_timeout, max_listing_pages=max_listing_pages,
                                     max_attachments=max_attachments)

@@ -58,7 +58,7 @@ def test_ingest_quarantines_a_self_referencing_pdf_and_an_oversized_file_and_ski
     for seed in SEEDS:
         (folder / seed.name).write_bytes(seed.read_bytes())
     (folder / "selfref.pdf").write_bytes(self_referencing())
-    (folder / "huge.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 5_100_000)  # over the 5 MB cap of the test config
+    (folder / "huge.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 5_100_000)  # over the test config's 5 MB cap
     secret = tmp_path / "secret.txt"
     secret.write_text("the password file\n", encoding="utf-8")
     (folder / "notes.txt").symlink_to(secret)
@@ -69,7 +69,8 @@ def test_ingest_quarantines_a_self_referencing_pdf_and_an_oversized_file_and_ski
     assert re.search(r"^quarantined \w+ .*: timeout: extraction exceeded", done.stdout, re.MULTILINE)
     assert re.search(r"^quarantined \w+ .*: too_large: 5100009 bytes, over the 5000000 byte limit",
                      done.stdout, re.MULTILINE)
-    assert f"skipped {folder / 'notes.txt'}: a symlink leaving the folder ({secret}): not followed" in done.stdout
+    link = folder / "notes.txt"
+    assert f"skipped {link}: a symlink leaving the folder ({secret}): not followed" in done.stdout
     assert _extract_seconds(done.stdout) < LIMIT + SLACK
     raw = sorted(path.stat().st_size for path in (tmp_path / "hostile" / "raw").rglob("*.*"))
     assert len(raw) == 3 and max(raw) < 5_000_000  # the seeds and the self-referencing PDF; no secret

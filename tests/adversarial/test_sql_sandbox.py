@@ -41,7 +41,8 @@ def test_reading_any_file_is_refused(warehouse: DataDir, tmp_path: Path) -> None
                   f"SELECT * FROM read_csv('{secret}', sep=':')", f"SELECT * FROM read_parquet('{secret}')",
                   f"SELECT * FROM sniff_csv('{secret}')", f"SELECT * FROM glob('{tmp_path}/*')",
                   "SELECT * FROM read_text('/etc/passwd')"):
-        with pytest.raises(ReadOnlyViolation, match="^refused: minutes sql reads the warehouse only") as refused:
+        refusal = r"^refused: minutes sql reads the warehouse only"
+        with pytest.raises(ReadOnlyViolation, match=refusal) as refused:
             run_query(warehouse, query)
         assert "\n" not in str(refused.value)
         assert "root:x" not in str(refused.value)
@@ -77,8 +78,9 @@ def test_the_configuration_cannot_be_unlocked(warehouse: DataDir) -> None:
     with connect_readonly(warehouse) as connection:
         for statement in ("SET enable_external_access = true", "RESET enable_external_access",
                           "SET lock_configuration = false", "RESET lock_configuration",
-                          "SET GLOBAL enable_external_access = true", "SET autoinstall_known_extensions = true",
-                          "PRAGMA enable_profiling", "SET temp_directory = '/tmp'"):
+                          "SET GLOBAL enable_external_access = true",
+                          "SET autoinstall_known_extensions = true", "PRAGMA enable_profiling",
+                          "SET temp_directory = '/tmp'"):
             with pytest.raises(duckdb.Error, match="locked"):
                 connection.execute(statement)
         assert connection.execute("SELECT current_setting('enable_external_access')").fetchone() == (False,)
