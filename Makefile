@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-$(shell cat pyproject.toml constraints.txt | cksum | c
 # CJK TrueType fonts the demo corpus embeds (AR PL SungtiL / KaitiM GB, Debian packages).
 FONTS  := /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf /usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf
 
-.PHONY: run test lint bench fonts clean
+.PHONY: run test lint bench bench-isolation fonts clean
 
 run: $(STAMP) fonts
 	$(BIN)/minutes run
@@ -21,6 +21,10 @@ lint: $(DEV_STAMP)
 
 bench: $(STAMP) fonts
 	$(BIN)/python -m benchmarks.bench
+
+# Extraction in the capped worker process vs in-process, on the demo corpus (docs/SAFETY.md).
+bench-isolation: $(STAMP) fonts
+	$(BIN)/python -m benchmarks.isolation
 
 fonts: $(FONTS)
 

@@ -37,8 +37,9 @@ from extract.errors import TIMEOUT, TOO_LARGE, Quarantine
 TIME_LIMIT_ENV = "MINUTES_EXTRACT_TIME_LIMIT"      # seconds per document (default 60)
 MEMORY_LIMIT_ENV = "MINUTES_EXTRACT_MEMORY_MB"     # address-space cap of the worker, MiB (default 1024)
 DEFAULT_TIME_LIMIT = 60.0
-# Address space, not resident memory: Python with pdfplumber, pyarrow-free, maps ~0.4 GiB before it
-# reads anything, and the demo minutes peak at ~0.5 GiB of address space (docs/SAFETY.md, measured).
+# Address space (what RLIMIT_AS caps), not resident memory. The worker peaks at ~70 MiB over the
+# demo minutes (`make bench-isolation`); 1 GiB leaves a wide margin for long real minutes and still
+# stops a 1.6 MB compressed stream that inflates past a gigabyte (docs/SAFETY.md).
 DEFAULT_MEMORY_MB = 1024
 # The child enforces the limit itself first (a SIGALRM inside pdfminer); the parent's kill is the
 # backstop for what the child cannot interrupt, this much later.
@@ -210,12 +211,11 @@ def _stop_workers() -> None:
 
 def peak_memory() -> tuple[int, int]:
     """(peak resident KiB, peak address space KiB) of the calling process: call it in a worker
-    (`worker.call(peak_memory)`) to see how close documents come to the memory cap."""
-    import resource
-
-    status = Path("/proc/self/status").read_text().splitlines()
-    vm_peak = next((int(line.split()[1]) for line in status if line.startswith("VmPeak:")), 0)
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, vm_peak
+    (`worker.call(peak_memory)`) to see how close documents come to the memory cap. From /proc, not
+    getrusage: ru_maxrss survives exec, so a worker would report its parent's peak."""
+    lines = Path("/proc/self/status").read_text().splitlines()
+    fields = dict(line.split(":", 1) for line in lines if ":" in line)
+    return int(fields["VmHWM"].split()[0]), int(fields["VmPeak"].split()[0])
 
 
 def _exit_name(code: int | None) -> str:
