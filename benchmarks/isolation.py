@@ -13,10 +13,10 @@ import time
 from typing import Annotated
 
 import typer
+from minutes_etl.demo.site import ensure_demo_site
 
 from extract.isolation import IsolatedWorker, Limits, peak_memory
-from minutes_etl.demo.site import ensure_demo_site
-from transform.pipeline import WORKER_PRELOAD, process_document, process_document_within_limits
+from pipeline.document import WORKER_PRELOAD, process_document, process_document_within_limits
 
 
 def demo_documents() -> list[tuple[bytes, str]]:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from extract.datadir import DataDir
 from extract.manifest import Manifest, ManifestDamaged, check_manifest
 from extract.rawstore import RawDamaged, RawStore, read_verified
 from load.lake import damaged_files, lake_files, write_documents
-from load.warehouse import WarehouseError, publish, run_query
-from minutes_etl.settings import DataDir
+from load.publish import WarehouseError, publish
+from load.query import run_query
 from tests.cli.output import count
 from tests.fetch.fetch_site import minutes_pdf
 from tests.helpers import MINUTES, SEEDS_DIR

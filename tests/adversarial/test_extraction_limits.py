@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from extract.isolation import ExtractionTimeout, ExtractionTooLarge, IsolatedWorker, Limits
+from pipeline.document import WORKER_PRELOAD, process_document, process_document_within_limits
 from tests.adversarial import worker_functions
 from tests.adversarial.hostile_pdfs import compressed_bomb, many_pages, self_referencing
 from tests.fetch.fetch_site import minutes_pdf
 from tests.helpers import MINUTES
-from transform.pipeline import WORKER_PRELOAD, process_document, process_document_within_limits
 
 pytestmark = pytest.mark.timeout(180)
 LIMIT = 3.0

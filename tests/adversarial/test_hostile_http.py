@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from extract import crawl
+from extract.datadir import DataDir
 from extract.manifest import Manifest
 from extract.sources import Source, resolve_source
-from minutes_etl.settings import DataDir
 from tests.adversarial.hostile_site import HostileSite, fast_sources_toml, serve
 
 TOTAL_DEADLINE = 3.0

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from load.warehouse import run_query
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
+from load.query import run_query
 from tests.adversarial.hostile_pdfs import self_referencing
 from tests.adversarial.hostile_site import HostileSite, fast_sources_toml, serve
 from tests.cli.output import count

@@ -12,9 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extract.datadir import DataDir
 from load.lake import write_documents
-from load.warehouse import ReadOnlyViolation, connect_readonly, publish, run_query
-from minutes_etl.settings import DataDir
+from load.publish import publish
+from load.query import ReadOnlyViolation, connect_readonly, run_query
 from tests.helpers import MINUTES
 from tests.load.load_corpus import corpus
 

@@ -1,19 +1,22 @@
-"""One document, start to finish: bytes → normalized paragraphs → minutes record.
+"""One document, start to finish: bytes → text layer (extract) → minutes record (transform).
 
-The single entry point the flows, `minutes parse` and `minutes ingest` share, so every input
-(.pdf, .html, .txt) goes through the same normalizer and grammar.
+The single entry point the flows, `minutes parse`, `minutes ingest` and the benchmark share, so
+every input (.pdf, .html, .txt) goes through the same reader, normalizer and grammar.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
+import time
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 
 from extract.errors import Quarantine
 from extract.isolation import IsolatedWorker, WorkerDied, shared_worker
-from transform.grammar import parse_minutes
-from transform.reader import read_paragraphs
+from extract.read import DEFAULT_TIME_LIMIT, read_document
+from extract.sniff import readable_suffix
+from transform.interpret import interpret
 from transform.record import DocHints, MinutesRecord
 
 log = logging.getLogger(__name__)
@@ -27,25 +30,25 @@ def document_id(data: bytes) -> str:
 
 
 def process_document(data: bytes, suffix: str, hints: DocHints | None = None, *,
-                     time_limit: float | None = 60.0) -> MinutesRecord:
+                     time_limit: float | None = DEFAULT_TIME_LIMIT,
+                     timings: MutableMapping[str, float] | None = None) -> MinutesRecord:
     """Parse one document. Never raises for a bad document: it comes back quarantined.
 
-    In-process: `time_limit` is a best effort (see extract.pdf). Runs use
-    `process_document_within_limits`, which holds the limit whatever the PDF does.
+    A PDF stored without a PDF suffix (an ingested file named `scan` or `minutes.bin`) is read as one.
+    `timings`, when given, accumulates the seconds spent reading ("extract") and parsing ("parse").
     """
     doc_id = document_id(data)
     page_count: int | None = None
     try:
-        text = read_paragraphs(data, suffix, time_limit=time_limit)
-        page_count = text.page_count
-        record = parse_minutes(text.paragraphs, _merge_hints(text.hints, hints), doc_id)
-        record.page_count = page_count
-        record.furniture = list(text.furniture)
-        return record
+        with _timed(timings, "extract"):
+            layer = read_document(data, readable_suffix(data, suffix), time_limit=time_limit)
+        page_count = layer.page_count
+        with _timed(timings, "parse"):
+            return interpret(layer, hints, doc_id)
     except Quarantine as bad:
         return MinutesRecord(doc_id=doc_id, status="quarantined", quarantine_reason=bad.reason,
                              page_count=page_count)
-    except MemoryError:  # the extraction worker's memory cap: it answers too_large
+    except MemoryError:  # over the extraction worker's memory cap: it answers too_large
         raise
     except Exception as bug:  # one document must never stop a run; the reason says it is ours
         log.exception("unexpected error parsing %s", doc_id)
@@ -56,7 +59,7 @@ def process_document(data: bytes, suffix: str, hints: DocHints | None = None, *,
 
 def process_document_within_limits(data: bytes, suffix: str, hints: DocHints | None = None, *,
                                    worker: IsolatedWorker | None = None) -> MinutesRecord:
-    """process_document in the extraction worker (extract.isolation): killed at its time limit,
+    """process_document in the extraction worker (extract/isolation.py): killed at its time limit,
     capped in memory. A document over a limit comes back quarantined `timeout` / `too_large`."""
     worker = worker or shared_worker(preload=WORKER_PRELOAD)
     try:
@@ -69,12 +72,11 @@ def process_document_within_limits(data: bytes, suffix: str, hints: DocHints | N
                              quarantine_reason=f"{PARSER_ERROR}: {died}")
 
 
-def _merge_hints(from_document: DocHints, from_source: DocHints | None) -> DocHints:
-    """What the crawler saw on the publisher's page wins over what the file itself carries."""
-    if from_source is None:
-        return from_document
-    merged = {
-        field.name: getattr(from_source, field.name) or getattr(from_document, field.name)
-        for field in dataclasses.fields(DocHints)
-    }
-    return DocHints(**merged)
+@contextmanager
+def _timed(timings: MutableMapping[str, float] | None, stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started

@@ -17,11 +17,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract.datadir import DataDir
 from extract.local_files import LOCAL_SOURCE
 from extract.manifest import Manifest, ManifestDamaged, check_manifest, utc_now
 from extract.rawstore import RawDamaged, read_verified
 from load import lake
-from minutes_etl.settings import DataDir
 
 
 @dataclass
