@@ -24,7 +24,7 @@ bench: $(STAMP) fonts
 
 # Extraction in the capped worker process vs in-process, on the demo corpus (docs/SAFETY.md).
 bench-isolation: $(STAMP) fonts
-	$(BIN)/python -m benchmarks.isolation
+	$(BIN)/python -m benchmarks.extraction_isolation
 
 fonts: $(FONTS)
 

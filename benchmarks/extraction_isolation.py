@@ -1,6 +1,6 @@
 """Extraction in the isolated worker (extract.isolation) against in-process, on the demo corpus.
 
-    python -m benchmarks.isolation [--rounds N]
+    python -m benchmarks.extraction_isolation [--rounds N]
 
 Prints seconds per document both ways and their ratio, the worker's start-up on its own, and the
 worker's peak resident memory and peak address space (what RLIMIT_AS caps) after reading every demo
