@@ -48,6 +48,7 @@ class Stages:
     extract: Callable[[Batch], list[MinutesRecord]] = stages.extract
     load: Callable[[DataDir, list[stages.Extracted]], int] = stages.load
     record_run: Callable[[DataDir, RunRow], None] = stages.record_run
+    snapshot_fetch_failures: Callable[[DataDir], int] = stages.snapshot_fetch_failures
     publish: Callable[[DataDir], object] = stages.publish
     # None: extraction stays in this process.
     extract_in_parallel: ParallelExtract | None = None
@@ -76,13 +77,14 @@ class Run:
     # --- which documents ---------------------------------------------------------------------
 
     def discover_and_fetch(self, source: Source, *, since: dt.date | None = None,
-                           until: dt.date | None = None, incremental: bool) -> list[crawl.FetchedDocument]:
+                           until: dt.date | None = None, incremental: bool,
+                           refetch: bool = False) -> list[crawl.FetchedDocument]:
         """Listing pages → what to fetch → raw store, in batches; source warnings go to the summary."""
         summary = self.summary
         report().start("discover", 1)
         with self.stage("discover"):
             discovery = self.stages.discover(source, self.data_dir, since=since, until=until,
-                                             incremental=incremental)
+                                             incremental=incremental, refetch=refetch)
         report().advance("discover", 1)
         entries = list(discovery.entries)
         summary.discovered = len(entries)
@@ -206,7 +208,8 @@ class Run:
             notes=_run_notes(summary, error),
         ))
         with self.stage("publish"):
-            self.stages.publish(self.data_dir)  # one publish carries the documents and the runs row
+            self.stages.snapshot_fetch_failures(self.data_dir)
+            self.stages.publish(self.data_dir)  # one publish carries the documents, runs and failures
         if error is not None:
             self.logger.error("%s failed: %s", summary.flow, " ".join(str(error).split())[:500])
         else:
