@@ -177,7 +177,6 @@ class Run:
                 extracted += [stages.Extracted(doc, record)
                               for doc, record in zip(batch, records, strict=True)]
                 self.summary.extracted += len(records)
-                report().advance("extract", len(batch))
         return extracted
 
     def _extract_batches(self, documents: Batch) -> Iterator[tuple[Batch, list[MinutesRecord]]]:
@@ -187,10 +186,12 @@ class Run:
             # A few large batches, one per worker at a time; small enough that progress moves.
             workers = os.cpu_count() or 2
             size = max(1, min(stages.EXTRACT_BATCH, -(-len(documents) // (workers * 4))))
-            yield from parallel(stages.batches(documents, size))
+            for batch, records in parallel(stages.batches(documents, size)):
+                report().advance("extract", len(batch))  # the workers' own reports reach nobody
+                yield batch, records
             return
-        for batch in stages.batches(documents, _serial_batch_size(len(documents))):
-            yield batch, self.stages.extract(batch)
+        for batch in stages.batches(documents, stages.EXTRACT_BATCH):
+            yield batch, self.stages.extract(batch)  # reports progress per document
 
     # --- the end -----------------------------------------------------------------------------
 
@@ -231,11 +232,6 @@ def run(run_: Run, body: Callable[[Run], None]) -> RunSummary:
         except Exception as bookkeeping:  # never hide the original error behind a book-keeping one
             run_.logger.warning("could not record the failed run: %s", bookkeeping)
         raise
-
-
-def _serial_batch_size(count: int) -> int:
-    """In one process, batches of EXTRACT_BATCH, but smaller for small runs so progress moves."""
-    return max(1, min(stages.EXTRACT_BATCH, -(-count // 10)))
 
 
 class _FetchProgress:

@@ -22,6 +22,7 @@ from load.publish import PublishReport
 from load.publish import publish as publish_warehouse
 from load.rows import DocumentMeta, RunRow, fetch_failure_row
 from pipeline.document import process_document
+from pipeline.progress import report
 from pipeline.record_cache import document_hints
 from transform.record import PARSER_VERSION, MinutesRecord
 
@@ -67,9 +68,13 @@ def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord]:
     """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined.
 
     Records only, in the order of `documents`: the caller pairs them with the documents it holds.
+    Progress is reported per document (to whoever watches this process).
     """
-    return [process_document(Path(doc.raw_path).read_bytes(), doc.suffix, document_hints(doc))
-            for doc in documents]
+    records = []
+    for doc in documents:
+        records.append(process_document(Path(doc.raw_path).read_bytes(), doc.suffix, document_hints(doc)))
+        report().advance("extract", 1)
+    return records
 
 
 def load(data_dir: DataDir, extracted: list[Extracted]) -> int:
