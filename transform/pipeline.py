@@ -33,7 +33,7 @@ def process_document(data: bytes, suffix: str, hints: DocHints | None = None) ->
         page_count = text.page_count
         record = parse_minutes(text.paragraphs, _merge_hints(text.hints, hints), doc_id)
         record.page_count = page_count
-        record.furniture = list(text.furniture)
+        record.furniture = [*text.furniture, *record.furniture]  # the grammar adds a page header
         return record
     except Quarantine as bad:
         return MinutesRecord(doc_id=doc_id, status="quarantined", quarantine_reason=bad.reason,
