@@ -28,7 +28,8 @@ def reviewed_documents(items: list[AgendaItem]) -> list[ReviewedDocument]:
             rows.append(ReviewedDocument(
                 item_no=item.item_no, title=title, action=action,
                 # why the heading too: 审议通过《…》 states the outcome where no clause does
-                outcome=_outcome(clause, title) or _outcome(item.heading, title), lead_agency=_lead_agency(clause, title)))
+                outcome=_outcome(clause, title) or _outcome(item.heading, title),
+                lead_agency=_lead_agency(clause, title)))
     return rows
 
 

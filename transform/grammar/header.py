@@ -11,6 +11,7 @@ from transform.grammar.dates import safe_date
 from transform.grammar.names import is_person_name
 from transform.grammar.numerals import cn_to_int
 from transform.grammar.vocabulary import (
+    AGENDA_LIST_LABELS,
     CHAIR_ACTING,
     CHAIR_OFFICES,
     CHAIR_RANKS,
@@ -20,7 +21,6 @@ from transform.grammar.vocabulary import (
     HONORIFIC,
     MEETING_WORD,
     PARTY_POST_MARKERS,
-    AGENDA_LIST_LABELS,
     TRANSITIONS,
     WEEKDAY_NOTE,
 )
@@ -123,7 +123,8 @@ def parse_opening(text: str, seq_index: int) -> Opening | None:
         return None
     masked = _mask_titles(text)
     # why before 主持 first: a date after it is usually another event's (传达4月28日…会议精神)
-    date = (OPENING_DATE.search(masked, 0, chaired.start()) if chaired else None) or OPENING_DATE.search(masked)
+    before_chair = OPENING_DATE.search(masked, 0, chaired.start()) if chaired else None
+    date = before_chair or OPENING_DATE.search(masked)
     chair = _chair(text, chaired, date)
     meeting_name = CONVENED.split(meeting[0])[-1]  # why: the chair's words before it hold no session
     sessions = SESSION_NO.findall(meeting_name)
@@ -145,7 +146,8 @@ def parse_opening(text: str, seq_index: int) -> Opening | None:
     )
 
 
-def _chair(text: str, chaired: re.Match[str] | None, date: re.Match[str] | None) -> tuple[str, str | None] | None:
+def _chair(text: str, chaired: re.Match[str] | None,
+           date: re.Match[str] | None) -> tuple[str, str | None] | None:
     if chaired is None:
         return None
     before = text[: chaired.start()]

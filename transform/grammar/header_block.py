@@ -12,7 +12,8 @@ from transform.grammar.vocabulary import DAY_PERIODS, HEADER_BLOCK_LABELS
 _LABELS = sorted(HEADER_BLOCK_LABELS, key=len, reverse=True)  # why: 主持人 before 主持
 # A label where a segment starts: at the start, or after a space or a sentence end.
 _LABEL = re.compile(rf"(?:^|(?<=[\s。；;]))({'|'.join(_LABELS)})[：:]")
-_TIME_FIRST = re.compile(rf"^(?:{'|'.join(l for l, f in HEADER_BLOCK_LABELS.items() if f == 'time')})[：:]")
+_TIME_LABELS = [label for label, meaning in HEADER_BLOCK_LABELS.items() if meaning == "time"]
+_TIME_FIRST = re.compile(rf"^(?:{'|'.join(_TIME_LABELS)})[：:]")
 
 
 @dataclass

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from extract.errors import NOT_MINUTES, Quarantine
-from tests.transform.grammar.builders import ITEMS, TAIL, Parse, minutes_text
+from tests.transform.grammar.builders import TAIL, Parse, minutes_text
 
 MARCH_5 = dt.date(2024, 3, 5)
 
