@@ -12,6 +12,7 @@ not paragraphs, and an entry broken by a line or page break is rejoined.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import statistics
@@ -27,6 +28,7 @@ from transform.normalize import (
     spaced,
 )
 from transform.record import Paragraph
+from transform.simplify import to_simplified
 from transform.vocabulary import ATTENDANCE_ROLES
 
 # Labels of the colophon and attachments: a line opening `记录：` starts a paragraph.
@@ -84,7 +86,9 @@ class _Block:
 
 def paragraphs_from_pdf(pdf: PdfText) -> list[Paragraph]:
     """Paragraphs of a PDF's body lines (furniture is already apart), from their geometry."""
-    lines = pdf.lines
+    # why here: markers (記錄：, 請假：) must be read in simplified form to assemble paragraphs
+    lines = [dataclasses.replace(line, text=text)
+             for line, text in zip(pdf.lines, to_simplified([line.text for line in pdf.lines]), strict=True)]
     left, right = pdf.left_margin, pdf.right_margin
     pitch = _usual_pitch(lines)
     layout: list[_Line] = []
@@ -166,7 +170,7 @@ def paragraphs_from_text(text: str) -> list[Paragraph]:
     space a paragraph's last line (or an attendance entry's) ends with. Anything else is read as
     one paragraph per line. In both, page numbers and running heads the text kept are dropped.
     """
-    raw = _without_furniture(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    raw = _without_furniture(to_simplified(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
     if not _is_layout_text(raw):
         return _paragraphs([_Line(text=line.strip(), ends_paragraph=True, blank_before=True) for line in raw])
     content = [line for line in raw if line != ""]
@@ -239,7 +243,7 @@ def _full_width(lines: list[str]) -> float:
 def paragraphs_from_blocks(blocks: list[str]) -> list[Paragraph]:
     """HTML article paragraphs, one block each (line breaks inside a block are not paragraph ends)."""
     paragraphs: list[Paragraph] = []
-    for block in blocks:
+    for block in to_simplified(blocks):
         text = _finish(block, attendance=attendance_label(block) is not None)
         if text:
             paragraphs.append(Paragraph(seq=len(paragraphs) + 1, text=text))

@@ -43,6 +43,7 @@ from transform.record import (
     Paragraph,
     ReviewedDocument,
 )
+from transform.simplify import simplified
 
 _SENTENCE_FINAL = "。！？”）》"
 PAGE_HEADER = "page_header"  # furniture kind of a web page's header lines (来源：… 日期：…)
@@ -53,6 +54,7 @@ def parse_minutes(paragraphs: list[Paragraph], hints: DocHints, doc_id: str) -> 
     """Parse one document's normalized paragraphs; raise Quarantine("not_minutes") only when no
     opening names a meeting being held. A field the document does not give is null, with a warning."""
     warnings: list[str] = []
+    hints = replace(hints, title=simplified(hints.title))  # a mirror's page title: 區政府…紀要
     paragraphs, page_header = _split_page_header(paragraphs)
     texts = [p.text for p in paragraphs]
     opening, block = _find_opening(texts, hints)
