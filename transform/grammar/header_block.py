@@ -10,8 +10,8 @@ from transform.grammar.header import OPENING_DATE, Opening, parse_chair_label
 from transform.grammar.vocabulary import DAY_PERIODS, HEADER_BLOCK_LABELS
 
 _LABELS = sorted(HEADER_BLOCK_LABELS, key=len, reverse=True)  # why: 主持人 before 主持
-# A label where a segment starts: at the start, or after a space or a sentence end.
-_LABEL = re.compile(rf"(?:^|(?<=[\s。；;]))({'|'.join(_LABELS)})[：:]")
+# A label where a segment starts; anywhere, as normalization joins `上午 地点：` into `上午地点：`.
+_LABEL = re.compile(rf"({'|'.join(_LABELS)})[：:]")
 _TIME_LABELS = [label for label, meaning in HEADER_BLOCK_LABELS.items() if meaning == "time"]
 _TIME_FIRST = re.compile(rf"^(?:{'|'.join(_TIME_LABELS)})[：:]")
 
