@@ -32,13 +32,15 @@ def test_traditional_page_reads_as_simplified_and_keeps_its_bytes() -> None:
     assert meeting.recorder == "孙丽"
     (row,) = record.reviewed_documents
     assert (row.title, row.outcome, row.lead_agency) == ("某某办法", "原则同意", "区司法局")
-    assert [(a.organization, a.person_name) for a in record.attendance if a.role == "列席"] == [("区司法局", "赵刚")]
+    sitting_in = [(a.organization, a.person_name) for a in record.attendance if a.role == "列席"]
+    assert sitting_in == [("区司法局", "赵刚")]
     assert record.paragraphs[0].text == "区政府第12次常务会议纪要"  # the gloss is gone
 
 
 def test_traditional_html_page_and_its_title() -> None:
     body = "".join(f"<p>{line}</p>" for line in TRADITIONAL.splitlines()[1:])
-    html = f"<html><head><title>區政府第12次常務會議紀要</title></head><body><div id='zoom'>{body}</div></body></html>"
+    html = (f"<html><head><title>區政府第12次常務會議紀要</title></head>"
+            f"<body><div id='zoom'>{body}</div></body></html>")
     record = process_document(html.encode("utf-8"), ".html")
 
     assert record.meeting.title == "区政府第12次常务会议纪要"

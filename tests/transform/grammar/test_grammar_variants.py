@@ -44,7 +44,8 @@ LEDE = "2024年3月5日上午，区委副书记、区长张明主持召开区政
         ("2024年3月5日（星期二）上午，区长张明主持召开区政府第12次常务会议。", MARCH_5, ("张明", "区长"), 12),
     ],
 )
-def test_opening_forms(parse: Parse, text: str, date: dt.date, chair: tuple[str, str], session: int) -> None:
+def test_opening_forms(parse: Parse, text: str, date: dt.date, chair: tuple[str, str],
+                      session: int) -> None:
     record = parse(minutes_text(opening=text))
     meeting = record.meeting
 
@@ -195,7 +196,8 @@ def test_inline_points_inside_a_numbered_clause_stay_in_it(parse: Parse) -> None
 @pytest.mark.parametrize(
     ("opening", "missing", "warning", "completeness"),
     [
-        ("张明市长主持召开市政府第57次常务会议，审议《某某办法》。", "meeting_date", "no_meeting_date", 0.75),
+        ("张明市长主持召开市政府第57次常务会议，审议《某某办法》。", "meeting_date", "no_meeting_date",
+         0.75),
         # no chair: neither name nor office
         ("2024年3月5日上午，召开市政府第57次常务会议。", "chair_name", "no_chair", 0.5),
         ("2024年3月5日上午，张明市长主持召开市政府常务会议。", "session_no", "no_session_no", 0.75),
