@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from extract.datadir import DataDir
 from load.lake import lake_files, write_documents
+from load.publish import publish
+from load.query import report_queries, run_query
 from load.rows import DocumentMeta, partition_year
-from load.warehouse import publish, report_queries, run_query
-from minutes_etl.settings import DataDir
-from transform.pipeline import process_document
+from pipeline.document import process_document
 from transform.record import PARSER_VERSION
 
 FULL = """\

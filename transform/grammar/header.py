@@ -10,7 +10,7 @@ from extract.document_number import MINUTES_NO, find_minutes_no
 from transform.grammar.dates import safe_date
 from transform.grammar.names import is_person_name
 from transform.grammar.numerals import cn_to_int
-from transform.grammar.vocabulary import (
+from transform.vocabulary import (
     AGENDA_LIST_LABELS,
     CHAIR_ACTING,
     CHAIR_OFFICES,

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from transform.grammar.header import OPENING_DATE, Opening, parse_chair_label
-from transform.grammar.vocabulary import DAY_PERIODS, HEADER_BLOCK_LABELS
+from transform.vocabulary import DAY_PERIODS, HEADER_BLOCK_LABELS
 
 _LABELS = sorted(HEADER_BLOCK_LABELS, key=len, reverse=True)  # why: 主持人 before 主持
 # A label where a segment starts; anywhere, as normalization joins `上午 地点：` into `上午地点：`.

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from transform.grammar.dates import safe_date
-from transform.grammar.vocabulary import PAGE_HEADER_LABELS, PUBLICATION_DATE_LABELS
+from transform.vocabulary import PAGE_HEADER_LABELS, PUBLICATION_DATE_LABELS
 
 _NUMERIC_DATE = r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"
 _CN_DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"

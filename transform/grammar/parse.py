@@ -17,7 +17,6 @@ from transform.grammar import quality
 from transform.grammar.attendance import attendance_role, parse_attendance_block
 from transform.grammar.colophon import Colophon, is_colophon_line, parse_colophon
 from transform.grammar.dates import year_from_publication
-from transform.grammar.documents import bracketed_titles, reviewed_documents
 from transform.grammar.header import (
     TITLE_WORD,
     Opening,
@@ -32,7 +31,7 @@ from transform.grammar.header import (
 from transform.grammar.header_block import HeaderBlock, parse_header_block
 from transform.grammar.items import CLAUSE_LABEL, is_item_heading, is_unnumbered_item, parse_items
 from transform.grammar.page_header import is_page_header, publication_date
-from transform.grammar.vocabulary import REVIEW_ACTIONS
+from transform.grammar.reviewed_documents import bracketed_titles, reviewed_documents
 from transform.record import (
     AgendaItem,
     AttendanceEntry,
@@ -44,6 +43,7 @@ from transform.record import (
     ReviewedDocument,
 )
 from transform.simplify import simplified
+from transform.vocabulary import REVIEW_ACTIONS
 
 _SENTENCE_FINAL = "。！？”）》"
 PAGE_HEADER = "page_header"  # furniture kind of a web page's header lines (来源：… 日期：…)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from transform.pipeline import document_id, process_document
+from pipeline.document import document_id, process_document
 from transform.simplify import simplified, strip_pinyin_glosses, to_simplified
 
 TRADITIONAL = """\

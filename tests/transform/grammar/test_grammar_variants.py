@@ -130,7 +130,8 @@ def test_unnumbered_items_one_paragraph_each(parse: Parse) -> None:
     record = parse(minutes_text(transition="", items=items, tail=""))
 
     assert [(i.kind, i.heading) for i in record.agenda_items] == [
-        ("审议", "审议通过《某某办法》"), ("听取", "听取了区应急局关于安全生产工作的汇报，要求各部门压实责任")]
+        ("审议", "审议通过《某某办法》"),
+        ("听取", "听取了区应急局关于安全生产工作的汇报，要求各部门压实责任")]
     # an unlabelled paragraph after it continues the item's paragraph, as under numbered items
     assert [c.text for c in record.agenda_items[1].clauses] == [
         "会议听取了区应急局关于安全生产工作的汇报，要求各部门压实责任。\n各街道要做好排查。"]
@@ -201,7 +202,8 @@ def test_inline_points_inside_a_numbered_clause_stay_in_it(parse: Parse) -> None
         # no chair: neither name nor office
         ("2024年3月5日上午，召开市政府第57次常务会议。", "chair_name", "no_chair", 0.5),
         ("2024年3月5日上午，张明市长主持召开市政府常务会议。", "session_no", "no_session_no", 0.75),
-        ("2024年2月30日上午，张明市长主持召开市政府第57次常务会议。", "meeting_date", "no_meeting_date", 0.75),
+        ("2024年2月30日上午，张明市长主持召开市政府第57次常务会议。", "meeting_date", "no_meeting_date",
+         0.75),
         ("4月24日下午，张明市长主持召开市政府第57次常务会议。", "meeting_date", "meeting_year_unknown", 0.75),
     ],
 )
