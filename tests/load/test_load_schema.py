@@ -147,6 +147,9 @@ def test_a_version_1_warehouse_is_migrated_when_published(data_dir: DataDir) -> 
     assert report.migrations_applied == migrations
     _, rows = run_query(data_dir, "SELECT version FROM schema_migrations ORDER BY version")
     assert rows == [(1,), *[(int(name[:4]),) for name in migrations]]
+    assert "0005_meetings_completeness" in migrations
+    _, measured = run_query(data_dir, "SELECT count(*) FROM meetings WHERE completeness IS NOT NULL")
+    assert measured[0][0] > 0
     _, furniture = run_query(data_dir, "SELECT count(*) FROM page_furniture")
     _, boxed = run_query(data_dir, "SELECT count(*) FROM paragraphs WHERE x0 IS NOT NULL")
     assert furniture[0][0] > 0 and boxed[0][0] > 0
