@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +63,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start() -> PrefectServer:
+def start_server(extra_env: dict[str, str] | None = None,
+                 timeout_s: float = STARTUP_TIMEOUT) -> tuple[PrefectServer, subprocess.Popen[bytes]]:
+    """`prefect server start` with a private home and `extra_env` (database URL, service periods);
+    returns once /health answers. The caller stops the process with `stop_server`."""
     home = Path(tempfile.mkdtemp(prefix="minutes-prefect-server-"))
     port = _free_port()
     env = dict(os.environ)
@@ -73,6 +78,7 @@ def _start() -> PrefectServer:
         "NO_PROXY": "127.0.0.1,localhost",
     })
     env.pop("PREFECT_API_URL", None)
+    env.update(extra_env or {})
     log = home / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -80,24 +86,38 @@ def _start() -> PrefectServer:
             env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: stopped as a whole
         )
-    atexit.register(_stop, process)
     api_url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"prefect server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
             if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
-                return PrefectServer(api_url=api_url, home=home, log=log)
+                return PrefectServer(api_url=api_url, home=home, log=log), process
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    _stop(process)
-    raise RuntimeError(f"prefect server did not answer within {STARTUP_TIMEOUT} s:\n"
-                       f"{log.read_text()[-3000:]}")
+    stop_server(process)
+    raise RuntimeError(f"prefect server did not answer within {timeout_s} s:\n{log.read_text()[-3000:]}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+@contextmanager
+def running_server(extra_env: dict[str, str] | None = None) -> Iterator[PrefectServer]:
+    """A server of the test's own, stopped when the block ends."""
+    server, process = start_server(extra_env)
+    try:
+        yield server
+    finally:
+        stop_server(process)
+
+
+def _start() -> PrefectServer:
+    server, process = start_server()
+    atexit.register(stop_server, process)
+    return server
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)
