@@ -1,13 +1,13 @@
-"""One real Prefect server for the whole test session (tests/flows and tests/cli share it).
+"""Real Prefect servers for tests.
 
-`prefect server start` on a free 127.0.0.1 port, with its own PREFECT_HOME, no UI, no analytics.
-Started on first use, stopped at interpreter exit: a server takes 11-30 s to start here, so no
-test pays that twice, and `minutes` subprocesses pointed at it skip their ephemeral server.
+The session's shared server is the one `minutes` itself uses: the background server of
+minutes_etl/prefect_server.py, in the session's MINUTES_STATE_DIR (tests/conftest.py), started on
+first use and stopped by a session fixture. Tests that need a server of their own (other settings,
+a log of their own) use `running_server`.
 """
 
 from __future__ import annotations
 
-import atexit
 import os
 import signal
 import socket
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from minutes_etl import prefect_server as background
 
 BIN = Path(sys.executable).parent
 STARTUP_TIMEOUT = 120.0
@@ -47,14 +49,11 @@ class PrefectServer:
         return env
 
 
-_server: PrefectServer | None = None
-
-
 def shared_server() -> PrefectServer:
-    global _server
-    if _server is None:
-        _server = _start()
-    return _server
+    """The session's background server (the one `minutes run` without PREFECT_API_URL reuses)."""
+    record, _ = background.ensure_running()
+    files = background.ServerFiles(background.state_dir())
+    return PrefectServer(api_url=record.api_url, home=files.home, log=files.log)
 
 
 def _free_port() -> int:
@@ -109,12 +108,6 @@ def running_server(extra_env: dict[str, str] | None = None) -> Iterator[PrefectS
         yield server
     finally:
         stop_server(process)
-
-
-def _start() -> PrefectServer:
-    server, process = start_server()
-    atexit.register(stop_server, process)
-    return server
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
