@@ -50,6 +50,14 @@ class Source:
     max_listing_pages: int
     politeness: Politeness
     max_attachments_per_page: int = 20
+    # Served on 127.0.0.1 by the command itself (the demo): a new port each run, the same site.
+    served_at_run_time: bool = False
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port] of the listing."""
+        parts = urlsplit(self.listing_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def host(self) -> str:
@@ -104,7 +112,7 @@ def resolve_source(name_or_url: str, base_url: str | None = None, *,
             if not base_url:
                 raise UnknownSource(f"source {name_or_url!r} is served at run time: it needs a base URL")
             listing = listing.format(base_url=base_url.rstrip("/"))
-        return _build(name_or_url, listing, settings)
+        return _build(name_or_url, listing, settings, served_at_run_time=listing != settings["listing"])
     if LISTING_URL.match(name_or_url):
         settings = {**config["defaults"], **config["generic"]}
         return _build(urlsplit(name_or_url).netloc.lower(), name_or_url, settings)
@@ -123,7 +131,7 @@ def source_names(config_file: Path | None = None) -> list[str]:
     return sorted(_load_config(config_file or sources_file())["sources"])
 
 
-def _build(name: str, listing: str, settings: dict[str, Any]) -> Source:
+def _build(name: str, listing: str, settings: dict[str, Any], *, served_at_run_time: bool = False) -> Source:
     politeness = Politeness(
         user_agent=settings["user_agent"].format(version=_version()),
         requests_per_second=float(settings["requests_per_second"]),
@@ -145,6 +153,7 @@ def _build(name: str, listing: str, settings: dict[str, Any]) -> Source:
         max_listing_pages=int(settings["max_listing_pages"]),
         politeness=politeness,
         max_attachments_per_page=int(settings.get("max_attachments_per_page", 20)),
+        served_at_run_time=served_at_run_time,
     )
 
 

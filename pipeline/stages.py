@@ -17,13 +17,15 @@ from extract import crawl
 from extract.datadir import DataDir
 from extract.errors import TOO_LARGE
 from extract.local_files import is_oversized
+from extract.manifest import Manifest
 from extract.rawstore import RawDamaged, read_verified
 from extract.sources import Source, max_download_bytes
 from load import lake
 from load.publish import PublishReport
 from load.publish import publish as publish_warehouse
-from load.rows import DocumentMeta, RunRow
+from load.rows import DocumentMeta, RunRow, fetch_failure_row
 from pipeline.document import process_document_within_limits
+from pipeline.progress import report
 from pipeline.record_cache import document_hints
 from transform.record import PARSER_VERSION, MinutesRecord
 
@@ -52,9 +54,11 @@ def batches(items: Sequence[Any], size: int) -> list[list[Any]]:
 
 
 def discover(source: Source, data_dir: DataDir, *, since: dt.date | None = None,
-             until: dt.date | None = None, incremental: bool = True) -> crawl.Discovery:
+             until: dt.date | None = None, incremental: bool = True,
+             refetch: bool = False) -> crawl.Discovery:
     """Walk the listing pages: which documents the source publishes, and which are new."""
-    return crawl.discover(source, data_dir, since=since, until=until, incremental=incremental)
+    return crawl.discover(source, data_dir, since=since, until=until, incremental=incremental,
+                          refetch=refetch)
 
 
 def fetch(entries: list[Any], source: Source, data_dir: DataDir,
@@ -76,6 +80,7 @@ def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord | RawU
     """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined.
 
     Records only, in the order of `documents`: the caller pairs them with the documents it holds.
+    Progress is reported per document (to whoever watches this process).
     Each document is read in the extraction worker (extract/isolation.py): time and memory capped;
     its bytes are checked against their SHA-256 first.
     """
@@ -85,13 +90,16 @@ def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord | RawU
             results.append(MinutesRecord(doc_id=doc.doc_id, status="quarantined", quarantine_reason=(
                 f"{TOO_LARGE}: {doc.byte_size} bytes, over the {max_download_bytes()} byte limit "
                 f"(max_download_bytes); not read, not copied to the raw store")))
+            report().advance("extract", 1)
             continue
         try:
             data = read_verified(Path(doc.raw_path), doc.doc_id)
         except RawDamaged as damaged:
             results.append(RawUnreadable(doc.doc_id, damaged.reason))
+            report().advance("extract", 1)
             continue
         results.append(process_document_within_limits(data, doc.suffix, document_hints(doc)))
+        report().advance("extract", 1)
     return results
 
 
@@ -102,6 +110,14 @@ def load(data_dir: DataDir, extracted: list[Extracted]) -> int:
 
 def record_run(data_dir: DataDir, run: RunRow) -> None:
     lake.write_run(data_dir.lake, run)
+
+
+def snapshot_fetch_failures(data_dir: DataDir) -> int:
+    """The manifest's standing fetch failures → the lake's `fetch_failures` snapshot."""
+    with Manifest(data_dir.manifest) as manifest:
+        rows = [fetch_failure_row(dict(row)) for row in manifest.fetch_failures()]
+    lake.write_fetch_failures(data_dir.lake, rows)
+    return len(rows)
 
 
 def publish(data_dir: DataDir) -> PublishReport:
