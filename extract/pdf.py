@@ -71,6 +71,9 @@ class TextLine:
     size: float  # median glyph size, points
     fontname: str  # the most frequent font of the line
     baseline: float = 0.0  # distance from the page top; steadier than top/bottom across fonts
+    # The visible glyphs, left to right, as (text, x0, x1): the geometry an attendance grid is
+    # read from (transform/attendance_grid.py). OCR lines fill it from their boxes.
+    glyphs: tuple[tuple[str, float, float], ...] = ()
 
 
 @dataclass
@@ -281,6 +284,7 @@ def _line(glyphs: list[tuple[float, float, float, float, dict[str, Any]]], page:
         size=size,
         fontname=fonts.most_common(1)[0][0],
         baseline=statistics.median(glyph[0] for glyph in visible),
+        glyphs=tuple((char["text"], x0, x1) for _, x0, x1, _, char in visible),
     )
 
 

@@ -18,6 +18,7 @@ import statistics
 from dataclasses import dataclass
 
 from extract.pdf import PdfText, TextLine, is_page_number
+from transform.attendance_grid import Glyph, is_name_line, pieces, read_grid, without_label
 from transform.normalize import (
     attendance_label,
     is_cjk,
@@ -122,7 +123,46 @@ def paragraphs_from_pdf(pdf: PdfText) -> list[Paragraph]:
                 ),
             )
         )
-    return _paragraphs(layout, wide_separators=True)
+    return _paragraphs(_with_name_grids(lines, layout), wide_separators=True)
+
+
+def _with_name_grids(lines: list[TextLine], layout: list[_Line]) -> list[_Line]:
+    """Attendance name grids re-read from their glyph geometry (transform/attendance_grid.py):
+    each grid line's text becomes its entries, wide-separated, and its `ends_entry` says whether
+    the word processor broke the line inside an entry. Lines without glyph positions keep the
+    reading from their text."""
+    out = list(layout)
+    dropped: set[int] = set()
+    for start, line in enumerate(lines):
+        label = attendance_label(line.text)
+        if label is None or not line.glyphs:
+            continue
+        grid = [start]
+        for j in range(start + 1, len(lines)):
+            text = layout[j].text
+            if (attendance_label(text) or _MARKER.match(text) or _STANDALONE.match(text)
+                    or layout[j].blank_before or not lines[j].glyphs):
+                break
+            grid.append(j)
+        em = line.size or 1.0
+        glyphs = [[Glyph(*g) for g in lines[j].glyphs] for j in grid]
+        glyphs[0] = without_label(glyphs[0])
+        count = 0
+        for found in glyphs:
+            if not is_name_line(pieces(found, em)):
+                break
+            count += 1
+        names = grid[:count]
+        if not names:
+            continue
+        for j, read in zip(names, read_grid(glyphs[:count], em), strict=True):
+            if not read.entries and j != start:
+                dropped.add(j)  # its only piece completed the entry the line above broke
+                continue
+            text = "  ".join(read.entries)
+            out[j].text = f"{label}：{text}" if j == start else text
+            out[j].ends_entry = read.ends_entry
+    return [line for j, line in enumerate(out) if j not in dropped]
 
 
 def _uses_first_line_indent(lines: list[TextLine], left: float) -> bool:
