@@ -130,8 +130,13 @@ def read_grid(lines: Sequence[Sequence[Glyph]], em: float) -> list[GridLine]:
     fragment is glued to it (and not repeated on its own line)."""
     per_line = [_cell_entries(pieces(glyphs, em), em) for glyphs in lines]
     # Entries known to be whole: neither a line's last (it may go on) nor, after the first line,
-    # a line's first (it may be the rest of the one above).
-    interior = [entry.width for n, entries in enumerate(per_line) for entry in entries[(1 if n else 0) : -1]]
+    # a line's first (it may be the rest of the one above); a lone character is never a name.
+    interior = [
+        entry.width
+        for n, entries in enumerate(per_line)
+        for entry in entries[(1 if n else 0) : -1]
+        if len(entry.text) > 1
+    ]
     # Too few complete entries to know a cell's width: trust the line ends.
     narrowest = min(interior) if len(interior) >= 3 else None
     right_edge = max((entries[-1].pieces[-1].x1 for entries in per_line if entries), default=0.0)
@@ -145,15 +150,12 @@ def read_grid(lines: Sequence[Sequence[Glyph]], em: float) -> list[GridLine]:
             and entries[-1].width < narrowest - _FRAGMENT_SLACK * em
             and right_edge - entries[-1].pieces[-1].x1 < _FULL_SLACK * em
         )
-        if fragment and len(following[0].pieces) == 1 and len(following[0].pieces[0].text) + len(
-            entries[-1].text
-        ) <= MAX_NAME:
-            # The next line's first piece completes this entry; a padded piece after it (the
-            # next line's `海` of `江　海`) stays with its own first half there.
+        if fragment and len(following[0].pieces[0].text) + len(entries[-1].text) <= MAX_NAME:
+            # The next line's first piece completes this entry; what remains there pairs again
+            # from its new start (`云　江　海` → `江海` once `云` has gone up to `陆春`).
+            rest = [piece for entry in following for piece in entry.pieces][1:]
             entries[-1].pieces.append(following[0].pieces[0])
-            del following[0]
-            # What remains on the next line re-pairs from its new start.
-            per_line[index + 1] = _cell_entries([p for e in following for p in e.pieces], em)
+            per_line[index + 1] = _cell_entries(rest, em)
             fragment = False
         out.append(GridLine(tuple(entry.text for entry in entries), ends_entry=not fragment))
     return out
