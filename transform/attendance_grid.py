@@ -67,6 +67,9 @@ class GridLine:
 
     entries: tuple[str, ...]
     ends_entry: bool
+    # The last entry is as wide as the grid's whole entries (a cell never holds less than a
+    # name); False when it is narrower, or when the grid has too few entries to tell.
+    last_is_whole: bool = False
 
 
 def pieces(glyphs: Sequence[Glyph], em: float) -> list[Piece]:
@@ -157,5 +160,8 @@ def read_grid(lines: Sequence[Sequence[Glyph]], em: float) -> list[GridLine]:
             entries[-1].pieces.append(following[0].pieces[0])
             per_line[index + 1] = _cell_entries(rest, em)
             fragment = False
-        out.append(GridLine(tuple(entry.text for entry in entries), ends_entry=not fragment))
+        whole = narrowest is not None and bool(entries) and (
+            entries[-1].width >= narrowest - _FRAGMENT_SLACK * em)
+        out.append(GridLine(tuple(entry.text for entry in entries), ends_entry=not fragment,
+                            last_is_whole=whole))
     return out
