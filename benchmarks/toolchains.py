@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from minutes_etl.demo.corpus import DemoDoc, demo_docs, expected_with_hints
-from minutes_etl.demo.render import render_pdf
-from transform.pipeline import process_document
+from demo.corpus import DemoDoc, demo_docs, expected_with_hints
+from demo.render import render_pdf
+from pipeline.document import process_document
 from transform.record import DocHints
 
 
@@ -43,7 +43,7 @@ def measure(docs: list[DemoDoc], pdf_of: Callable[[DemoDoc], bytes]) -> dict[str
 
 
 def main() -> None:
-    from minutes_etl.demo.office import office_pdfs  # needs python-docx and LibreOffice
+    from demo.office import office_pdfs  # needs python-docx and LibreOffice
 
     docs = demo_docs()
     office = office_pdfs(docs)

@@ -12,8 +12,8 @@ import zipfile
 import docx
 import pytest
 
-from minutes_etl.demo.corpus import seed_docs
-from minutes_etl.demo.docx_layout import render_docx
+from demo.corpus import seed_docs
+from demo.docx_layout import render_docx
 
 SEED = seed_docs()[0]
 
@@ -58,8 +58,8 @@ def test_unknown_attendance_style_is_refused() -> None:
 def test_the_nightly_path_imports_neither_python_docx_nor_the_office_toolchain() -> None:
     # `make run` stays light: the CLI and the demo site work without python-docx installed.
     code = ("import sys; sys.modules['docx'] = None\n"
-            "import minutes_etl.cli, minutes_etl.demo.site, minutes_etl.demo.server\n"
-            "assert 'minutes_etl.demo.office' not in sys.modules")
+            "import minutes_etl.cli, demo.site, demo.server\n"
+            "assert 'demo.office' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 

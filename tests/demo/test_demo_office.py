@@ -16,11 +16,11 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from minutes_etl.demo import office
-from minutes_etl.demo.corpus import demo_docs, expected_with_hints, seed_docs
-from minutes_etl.demo.docx_layout import attendance_style_for, render_docx
+from demo import office
+from demo.corpus import demo_docs, expected_with_hints, seed_docs
+from demo.docx_layout import attendance_style_for, render_docx
 from tests.helpers import only_expected_keys
-from transform.pipeline import process_document
+from pipeline.document import process_document
 from transform.record import DocHints
 
 pytestmark = pytest.mark.integration

@@ -7,9 +7,9 @@ cells), optionally stretched as justified lines are.
 
 from __future__ import annotations
 
-from extract.pdf import PdfText, TextLine
+from extract.textlayer import TextLayer, TextLine
 from transform.attendance_grid import Glyph, pieces, read_grid, without_label
-from transform.paragraphs import paragraphs_from_pdf
+from transform.paragraphs import paragraphs_from_lines
 
 EM = 16.0
 LEFT = 80.0
@@ -86,9 +86,9 @@ def test_paragraph_assembly_reads_grids_from_pdf_lines() -> None:
         lines.append(TextLine(page=1, x0=glyphs[0].x0, x1=glyphs[-1].x1, top=100 + 29 * n,
                               bottom=116 + 29 * n, text=_as_text(glyphs), size=EM, fontname="F",
                               baseline=114 + 29 * n, glyphs=tuple((g.text, g.x0, g.x1) for g in glyphs)))
-    pdf = PdfText(page_count=1, page_width=595, page_height=842, lines=lines, left_margin=LEFT,
-                  right_margin=lines[0].x1, body_size=EM)
-    assert [p.text for p in paragraphs_from_pdf(pdf)] == [
+    layer = TextLayer(kind="pdf", page_count=1, page_width=595, page_height=842, lines=lines,
+                      left_margin=LEFT, right_margin=lines[0].x1, body_size=EM)
+    assert [p.text for p in paragraphs_from_lines(layer)] == [
         "出席：李亚平 王翔 洪宗明 蒋来清 陆春云 江海 吴晓东", "记录：栗涛"]
 
 

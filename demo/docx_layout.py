@@ -36,7 +36,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from minutes_etl.demo.corpus import DemoDoc
+from demo.corpus import DemoDoc
 
 CJK_FONT = "WenQuanYi Zen Hei"
 LATIN_FONT = "DejaVu Serif"

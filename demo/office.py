@@ -18,8 +18,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from minutes_etl.demo.corpus import CORPUS_VERSION, DemoDoc
-from minutes_etl.demo.docx_layout import render_docx
+from demo.corpus import CORPUS_VERSION, DemoDoc
+from demo.docx_layout import render_docx
 
 SOFFICE = "soffice"
 _GENERATOR_SOURCES = ("corpus.py", "phrases.py", "docx_layout.py", "office.py")
