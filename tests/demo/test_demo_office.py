@@ -19,8 +19,8 @@ import pytest
 from demo import office
 from demo.corpus import demo_docs, expected_with_hints, seed_docs
 from demo.docx_layout import attendance_style_for, render_docx
-from tests.helpers import only_expected_keys
 from pipeline.document import process_document
+from tests.helpers import only_expected_keys
 from transform.record import DocHints
 
 pytestmark = pytest.mark.integration
