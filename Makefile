@@ -14,12 +14,15 @@ OFFICE_FONTS := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/tr
 APT_INSTALL = (DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=300 --no-install-recommends $(1) >/dev/null 2>&1) || \
   (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=300 --no-install-recommends $(1) >/dev/null)
 
-.PHONY: run test lint bench fonts office clean
+# Debian's postgresql (15 on bookworm) puts initdb off PATH, under its major version.
+PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb)
+
+.PHONY: run test lint bench fonts office postgres clean
 
 run: $(STAMP) fonts
 	$(BIN)/minutes run
 
-test: $(DEV_STAMP) fonts office
+test: $(DEV_STAMP) fonts office postgres
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -45,6 +48,15 @@ $(SOFFICE):
 $(OFFICE_FONTS):
 	@command -v apt-get >/dev/null || { echo "need the Debian packages fonts-wqy-zenhei fonts-dejavu-core" >&2; exit 1; }
 	$(call APT_INSTALL,fonts-wqy-zenhei fonts-dejavu-core)
+
+# PostgreSQL, the production database of a Prefect server: the scheduler test runs one on it
+# (a scratch cluster on 127.0.0.1, started and stopped by the test).
+postgres: $(PG_INITDB)
+
+$(PG_INITDB):
+	@command -v apt-get >/dev/null || { echo "need the Debian package postgresql" >&2; exit 1; }
+	(apt-get install -y -q postgresql >/dev/null 2>&1) || \
+	  (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
