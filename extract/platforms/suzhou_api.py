@@ -8,9 +8,10 @@ Facts (suzhou.gov.cn, as its public pages and feed routes show):
   article       `<meta name="PubDate" content="YYYY-MM-DD HH:mm:ss">`, body in a `<ucapcontent>` element
                 (read by the generic detail rules)
 
-The channel id is read from the shell (the API URL or a `channelid` value in its scripts), or given
-per place in sources.toml (`params.channelid`). Whether a column is a shell or static cannot be known
-in advance: a page without a channel id is left to the static family.
+The channel id (and page size) is read from the shell (the API URL or `channelid`/`pagesize` values
+in its scripts), or given per place in sources.toml (`params.channelid`, `params.pagesize`). Whether a
+column is a shell or static cannot be known in advance: a page without a channel id is left to the
+static family.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from extract.platforms.base import ListingPage, ListingRequest, Platform, api_da
 from extract.sources import Source
 
 API_PATH = "/szinf/info/getInfoCommon/"
+PAGESIZE = re.compile(r"""pagesize["']?\s*[:=]\s*["']?(\d+)""", re.IGNORECASE)
 CHANNEL_ID = re.compile(r"""channelid["']?\s*[:=]\s*["']?([0-9a-f]{32})""", re.IGNORECASE)
 PAGE_SIZE = 15
 
@@ -49,7 +51,8 @@ class SuzhouApi(Platform):
             channel = source.param("channelid") or _channel_id(body)
             if not channel:
                 return ListingPage(links=[], next=None, lists_entries=True)
-            self.page_size = int(source.param("pagesize") or PAGE_SIZE)
+            size = source.param("pagesize") or _page_size(body)
+            self.page_size = int(size) if size else PAGE_SIZE
             self.channel = channel
             return ListingPage(links=[], next=self._page(source, 1), lists_entries=False)
         answer = _json(body)
@@ -76,6 +79,12 @@ class SuzhouApi(Platform):
 def _channel_id(html: str) -> str | None:
     found = CHANNEL_ID.search(html)
     return found.group(1).lower() if found else None
+
+
+def _page_size(html: str) -> str | None:
+    """The page size the shell's own script asks the API for (15 on suzhou.gov.cn)."""
+    found = PAGESIZE.search(html)
+    return found.group(1) if found else None
 
 
 def _json(body: str) -> dict[str, Any]:
