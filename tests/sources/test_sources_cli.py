@@ -61,7 +61,8 @@ def runs(request: pytest.FixtureRequest, prefect_server: PrefectServer,
         first_log = site.requests()[len(check_log):]
         second = _minutes(backfill, env)
         second_log = site.requests()[len(check_log) + len(first_log):]
-    yield Runs(site, env, data_dir, check, check_log, check_made_data_dir, first, first_log, second, second_log)
+    yield Runs(site, env, data_dir, check, check_log, check_made_data_dir, first, first_log, second,
+               second_log)
 
 
 def _sql(runs: Runs, query: str) -> list[dict[str, object]]:
