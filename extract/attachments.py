@@ -3,9 +3,9 @@
 Government CMSs serve attachments behind download scripts (Hanweb's
 `/module/download/downfile.jsp?classid=0&filename=…` answers `application/octet-stream` with a
 `Content-Disposition` naming the file), so the URL says nothing reliable. A download is a PDF when
-its bytes start with `%PDF-` (within the first KiB, as readers allow); the name it claims comes from
-Content-Disposition (RFC 6266 `filename*=UTF-8''…` or `filename="…"`, often percent-encoded or raw
-GBK), then from the link's text, then from the URL.
+its bytes say so (extract/sniff.py: `%PDF-` within the first KiB, as readers allow); the name it
+claims comes from Content-Disposition (RFC 6266 `filename*=UTF-8''…` or `filename="…"`, often
+percent-encoded or raw GBK), then from the link's text, then from the URL.
 
 A link is worth downloading (a candidate) when anything about it suggests a document: a `.pdf` path,
 a download script, a `filename=` parameter, or link text naming a file.
@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-PDF_MAGIC = b"%PDF-"
-MAGIC_WINDOW = 1024
+from extract import sniff
+
 DOCUMENT_SUFFIX = re.compile(r"\.(pdf|docx?|wps|ofd|xlsx?|txt|zip|rar)$", re.IGNORECASE)
 PDF_NAME = re.compile(r"\.pdf$", re.IGNORECASE)
 # Download endpoints of the CMS families (Hanweb downfile.jsp, TRS/UCAP "download" servlets …).
@@ -36,15 +36,11 @@ class Identified:
     claims_pdf: bool          # its name says PDF (so non-PDF bytes are a fault, not another type)
 
 
-def is_pdf(data: bytes) -> bool:
-    return PDF_MAGIC in data[:MAGIC_WINDOW]
-
-
 def identify(data: bytes, url: str, content_disposition: str | None = None,
              link_text: str | None = None) -> Identified:
     name = disposition_filename(content_disposition) or _named_file(link_text) or _url_filename(url)
     claims = bool(name and PDF_NAME.search(name)) or bool(PDF_NAME.search(urlsplit(url).path))
-    return Identified(is_pdf=is_pdf(data), filename=name, claims_pdf=claims)
+    return Identified(is_pdf=sniff.is_pdf(data), filename=name, claims_pdf=claims)
 
 
 def is_candidate(url: str, link_text: str | None = None) -> bool:

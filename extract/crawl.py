@@ -25,8 +25,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from extract.datadir import DataDir
 from extract.detail_page import decode_html
-from extract.documents import FetchedDocument, stored_documents
 from extract.entry_fetch import EntryFetcher, FetchFailure
 from extract.http import FetchError, PoliteClient
 from extract.listing import ListedLink, ListingEntry, in_window, next_pages, parse_listing
@@ -35,7 +35,7 @@ from extract.manifest import Manifest, utc_now
 from extract.platforms import ListingRequest, Platform, platform_for
 from extract.rawstore import RawStore
 from extract.sources import Source
-from minutes_etl.settings import DataDir
+from extract.stored_documents import FetchedDocument, stored_documents
 
 __all__ = [
     "ALL_FETCHES_FAILED", "LISTING_PAGE_FAILED", "LISTING_SHRANK", "LOCAL_SOURCE", "SOURCE_EMPTY", "SUFFIXES",

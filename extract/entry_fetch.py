@@ -8,7 +8,8 @@ claims a PDF (its name, its URL) but brings something else is a `not_pdf` failur
 
 Conditional requests (ETag/Last-Modified) when revalidating: a detail page answering 304 is taken as
 it read last time, and its attachments are still asked for, since they may have been replaced. An
-attachment stored before whose server gave no validator is not downloaded again (`--refetch` does).
+attachment stored before whose server gave no validator (no ETag, no Last-Modified) is not
+downloaded again: it cannot be asked "changed?" cheaply.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from datetime import date, datetime
 
 from extract.attachments import identify, is_candidate
 from extract.detail_page import DetailPage, decode_html
-from extract.documents import FetchedDocument
 from extract.http import NOT_PDF, OFF_HOST, FetchError, PoliteClient
 from extract.listing import ListingEntry
 from extract.manifest import Manifest, utc_now
 from extract.platforms import family, read_detail
 from extract.rawstore import RawStore
 from extract.sources import Source
+from extract.stored_documents import FetchedDocument
 
 
 @dataclass

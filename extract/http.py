@@ -27,6 +27,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from extract.sniff import is_pdf
 from extract.sources import Politeness, Source
 
 # html: a web page; pdf: must be a PDF; api: a listing API's answer (JSON, XML, HTML fragments);
@@ -41,7 +42,6 @@ PEEK_BYTES = 1024
 ROBOTS_TTL = 3600.0  # seconds; RFC 9309 allows caching up to a day
 log = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
-PDF_MAGIC = b"%PDF-"
 
 # Stable failure codes (the manifest's last_error starts with one).
 TIMEOUT = "timeout"
@@ -317,7 +317,7 @@ class PoliteClient:
                              retryable=True)
         content = b"".join(chunks)
 
-        if expect == "pdf" and PDF_MAGIC not in content[:1024]:
+        if expect == "pdf" and not is_pdf(content):
             # An HTML error page (or anything else) served where a PDF belongs is not a document.
             raise FetchError(NOT_PDF, f"{content_type or 'untyped'} body without %PDF- header", url)
         if expect == "html" and content_type not in HTML_TYPES:

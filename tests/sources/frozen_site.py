@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from minutes_etl.demo.corpus import DemoDoc, synthetic_docs
-from minutes_etl.demo.render import render_pdf
+from demo.corpus import DemoDoc, synthetic_docs
+from demo.render import render_pdf
 
 HERE = Path(__file__).parent
 FAMILIES = ("trs_static", "suzhou_api", "hanweb_jpaas", "gkmlpt")
