@@ -10,13 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from frozen_site import FAMILIES, FrozenSite, load_site, serving
 
 from extract.attachments import disposition_filename, identify, is_candidate
 from extract.crawl import SourceUnreachable, crawl, discover
 from extract.datadir import DataDir
 from extract.platforms import UnknownPlatform, platform_for
 from extract.sources import Source, resolve_source
+from tests.sources.frozen_site import FAMILIES, FrozenSite, load_site, serving
 
 pytestmark = pytest.mark.integration
 

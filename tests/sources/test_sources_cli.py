@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from frozen_site import FAMILIES, FrozenSite, Request, load_site, serving
 
 from tests.cli.output import count
 from tests.helpers import MINUTES
 from tests.prefect_harness import PrefectServer
+from tests.sources.frozen_site import FAMILIES, FrozenSite, Request, load_site, serving
 
 pytestmark = pytest.mark.integration
 
