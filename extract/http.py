@@ -6,10 +6,11 @@ declared vs received length, size cap, `%PDF-` magic) and never leaves the sourc
 redirect. Transient faults (5xx, 429, timeouts, dropped connections, truncated bodies) are retried
 with exponential backoff by tenacity; everything else fails at once with a stable code.
 
-robots.txt is honoured by default (urllib.robotparser; RFC 9309: a 4xx robots.txt allows everything, a
-5xx or unreachable one nothing). It is read once per host and kept for ROBOTS_TTL seconds by the
-process, so a run's many clients (discovery, each fetch batch) ask for it once. A source with
-`respect_robots = false` skips it, and the client logs that it does.
+robots.txt is honoured by default (urllib.robotparser; RFC 9309: a 4xx robots.txt allows everything,
+a 5xx or unreachable one nothing: requests then fail `robots_unavailable` / `connection`). It is read
+once per host and kept for ROBOTS_TTL seconds by the process, so a run's many clients (discovery, each
+fetch batch) ask for it once. A source with `respect_robots = false` skips it, and the client logs
+that it does.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ UNEXPECTED_CONTENT_TYPE = "unexpected_content_type"
 OFF_HOST = "off_host"
 TOO_MANY_REDIRECTS = "too_many_redirects"
 ROBOTS_DISALLOWED = "robots_disallowed"
+ROBOTS_UNAVAILABLE = "robots_unavailable"  # robots.txt answers 5xx: nothing may be fetched (RFC 9309)
 
 
 class FetchError(Exception):
@@ -90,8 +92,9 @@ class Fetched:
         return self.status == 304
 
 
-# robots.txt rules by robots.txt URL: (read at, rules or None when everything is allowed).
-_ROBOTS: dict[str, tuple[float, RobotFileParser | None]] = {}
+# robots.txt rules by robots.txt URL: (read at, rules; None when everything is allowed; the FetchError
+# when robots.txt is unavailable).
+_ROBOTS: dict[str, tuple[float, RobotFileParser | FetchError | None]] = {}
 _ROBOTS_LOCK = threading.Lock()
 
 
@@ -204,37 +207,37 @@ class PoliteClient:
         if not self.source.respect_robots:
             return
         rules = self._robots_for(url)
+        if isinstance(rules, FetchError):  # RFC 9309: robots.txt unavailable, nothing may be fetched
+            raise FetchError(rules.code, rules.message, url, retryable=rules.retryable)
         if rules is not None and not rules.can_fetch(self.politeness.user_agent, url):
             raise FetchError(ROBOTS_DISALLOWED, "robots.txt disallows it for our User-Agent", url)
 
-    def _robots_for(self, url: str) -> RobotFileParser | None:
+    def _robots_for(self, url: str) -> RobotFileParser | FetchError | None:
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc.lower()}/robots.txt"
         with _ROBOTS_LOCK:  # one read per host, even with many threads asking at once
             cached = _ROBOTS.get(robots_url)
             if cached is None or time.monotonic() - cached[0] > ROBOTS_TTL:
                 cached = (time.monotonic(), self._read_robots(robots_url))
-                _ROBOTS[robots_url] = cached
+                if not isinstance(cached[1], FetchError) or not cached[1].retryable:
+                    _ROBOTS[robots_url] = cached  # a dropped connection is asked again next time
             return cached[1]
 
-    def _read_robots(self, robots_url: str) -> RobotFileParser | None:
-        rules = RobotFileParser(robots_url)
+    def _read_robots(self, robots_url: str) -> RobotFileParser | FetchError | None:
+        """The rules; None when there are none (4xx); a FetchError when robots.txt cannot be had."""
         limiter = self._limiter(urlsplit(robots_url).netloc.lower())
         with limiter.slots:
             limiter.wait_turn()
             try:
                 response = self._client.get(robots_url, headers={"Accept": "text/plain,*/*;q=0.5"})
             except httpx.HTTPError as error:
-                log.warning("%s unreachable (%s): nothing fetched from this host", robots_url,
-                            type(error).__name__)
-                rules.disallow_all = True
-                return rules
+                return FetchError(CONNECTION, f"robots.txt unreachable: {type(error).__name__}: {error}",
+                                  robots_url, retryable=True)
         if 400 <= response.status_code < 500:
             return None  # no robots.txt: everything allowed
         if response.status_code >= 500:
-            log.warning("%s answers %d: nothing fetched from this host", robots_url, response.status_code)
-            rules.disallow_all = True
-            return rules
+            return FetchError(ROBOTS_UNAVAILABLE, f"robots.txt answers {response.status_code}", robots_url)
+        rules = RobotFileParser(robots_url)
         rules.parse(response.content.decode("utf-8", errors="replace").splitlines())
         return rules
 

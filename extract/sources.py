@@ -101,7 +101,7 @@ class Source:
 
 def resolve_source(name_or_url: str, base_url: str | None = None, *,
                    config_file: Path = SOURCES_FILE) -> Source:
-    """A configured source by name, or a generic source for a listing URL (`http(s)://…/index.shtml`).
+    """A configured source by name, or a generic source for the http(s) URL of a listing page.
 
     `base_url` fills the `{base_url}` of sources served at run time (the demo).
     """

@@ -62,6 +62,7 @@ class FrozenSite:
     origin: str = ""
     refuse_methods: set[str] = field(default_factory=set)   # API methods answered 405
     robots: str | None = None                                # served instead of pages/robots.txt
+    robots_status: int = 200                                 # 503: robots.txt unavailable
     log: list[Request] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -145,6 +146,8 @@ def _handler(site: FrozenSite) -> type[BaseHTTPRequestHandler]:
                     return self._send(text.encode(), headers, validators=rule.get("validators", False)), False
             if path in api_paths:
                 return self._plain(404, "no such page"), False
+            if path == "/robots.txt" and site.robots_status != 200:
+                return self._plain(site.robots_status, "busy"), False
             if path == "/robots.txt" and site.robots is not None:
                 return self._send(site.robots.encode(), {"Content-Type": "text/plain"}), False
             pages = (site.folder / "pages").resolve()

@@ -175,6 +175,15 @@ def test_robots_txt_is_honoured_unless_the_source_says_otherwise(
     assert [r.path for r in site.requests()].count("/robots.txt") == 1  # not read when not honoured
 
 
+def test_an_unavailable_robots_txt_allows_nothing(tmp_path: Path) -> None:
+    site = load_site("suzhou_api")
+    site.robots_status = 503
+    unavailable = r"robots_unavailable: robots\.txt answers 503"
+    with serving(site), pytest.raises(SourceUnreachable, match=unavailable):
+        discover(_url_source(site), DataDir(tmp_path / "data"))
+    assert [r.path for r in site.requests()] == ["/robots.txt"]
+
+
 def test_robots_txt_allowing_us_costs_one_request_per_host(tmp_path: Path) -> None:
     site = load_site("gkmlpt")
     site.robots = "User-agent: minutes-etl\nDisallow: /private/\n\nUser-agent: *\nDisallow: /\n"
