@@ -37,9 +37,8 @@ class SuzhouApi(Platform):
 
     @classmethod
     def recognise(cls, html: str, url: str) -> float:
-        if "getInfoCommon" in html and CHANNEL_ID.search(html):
-            return 0.95
-        return 0.6 if CHANNEL_ID.search(html) and "infolist" in html.lower() else 0.0
+        # Only a page that calls the API: a static infolist page is the static family's.
+        return 0.95 if "getInfoCommon" in html and CHANNEL_ID.search(html) else 0.0
 
     def __init__(self) -> None:
         self.page_size = PAGE_SIZE
