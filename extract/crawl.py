@@ -13,8 +13,8 @@ Modes:
                          new bytes at a known URL become a new version
 
 Parts, one job each: `platforms` (one module per publication-platform family: what its listing pages
-and APIs say, how to walk them), `listing` (the generic link and date rules), `entry_fetch` (one entry:
-detail page → attachments), `documents` (stored documents), `local_files` (`minutes ingest`). Their public
+and APIs say, how to walk them), `listing` (the generic link and date rules), `entry_fetch` (one
+entry: detail page → attachments), `stored_documents`, `local_files` (`minutes ingest`). Their public
 names are importable from here too.
 """
 
