@@ -6,10 +6,12 @@ Attachments are known by their bytes (`%PDF-`) and Content-Disposition, not by t
 claims a PDF (its name, its URL) but brings something else is a `not_pdf` failure; any other file
 (a .doc beside the PDF) is recorded as skipped.
 
-Conditional requests (ETag/Last-Modified) when revalidating: a detail page answering 304 is taken as
-it read last time, and its attachments are still asked for, since they may have been replaced. An
-attachment stored before whose server gave no validator (no ETag, no Last-Modified) is not
-downloaded again: it cannot be asked "changed?" cheaply.
+Revalidating (a backfill of known entries), an attachment already stored (or skipped as another kind
+of file) is downloaded again only when something says it changed: the server's validators
+(ETag/Last-Modified, asked conditionally: 304 means unchanged), or its detail page, which now reads
+differently (another title, date or list of attachments). A server that sends no validators and a
+page that did not change cost no download. `refetch` (the user's `--refetch`) downloads every
+attachment again.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class EntryFetcher:
         now = utc_now()
         page = DetailPage(title=entry.title, published_at=_midnight(entry.listed_date))
         detail_url: str | None = None
+        page_changed = False
         page_html: bytes | None = None  # the detail page as read now: the document if no PDF is linked
         if self.source.is_attachment_link(entry.url) or is_candidate(entry.url):
             targets = [entry.url]
@@ -97,10 +100,12 @@ class EntryFetcher:
                 parsed = self._read_detail(entry, html, response.final_url)
                 page = _with_listing_fallbacks(parsed, entry)
                 targets = self._targets(outcome, entry, parsed.attachments, now)
+                page_changed = self._page_changed(entry, page, targets)
                 page_html = response.content
         pdfs = 0
         for target in targets:
             spent, is_pdf = self._fetch_attachment(outcome, entry, target, detail_url, page, now,
+                                                   page_changed=page_changed,
                                                    link_text=page.attachment_texts.get(target))
             attempts += spent
             pdfs += is_pdf
@@ -143,23 +148,36 @@ class EntryFetcher:
                                 published_at=published_at or page.published_at)
         return remembered, json.loads(row["attachments"]) if row["attachments"] else []
 
+    def _page_changed(self, entry: ListingEntry, page: DetailPage, targets: list[str]) -> bool:
+        """Whether a re-read detail page says something else than last time: a revised document is
+        announced there (a new title or date, another attachment list)."""
+        if not entry.revalidate:
+            return False
+        row = self.manifest.known_entries(self.source.name, [entry.url]).get(entry.url)
+        if row is None or row["attachments"] is None:
+            return True
+        published = page.published_at.isoformat() if page.published_at else None
+        return (json.loads(row["attachments"]) != targets or (row["title"] or None) != page.title
+                or (row["published_at"] or None) != published)
+
     def _fetch_attachment(self, outcome: EntryOutcome, entry: ListingEntry, url: str,
-                          detail_url: str | None, page: DetailPage, now: datetime,
-                          link_text: str | None = None) -> tuple[int, bool]:
+                          detail_url: str | None, page: DetailPage, now: datetime, *,
+                          page_changed: bool = False, link_text: str | None = None) -> tuple[int, bool]:
         """(requests made, whether the attachment is a PDF)."""
         stored = self.manifest.resource(url)
         have_bytes = stored is not None and stored["sha256"] is not None and stored["status"] != "failed"
-        skipped_before = stored is not None and stored["status"] == "skipped"
-        validators = stored is not None and bool(stored["etag"] or stored["last_modified"])
-        if (have_bytes or skipped_before) and not (entry.revalidate and validators):
-            # Stored already (from another entry, or a server that cannot say "unchanged" cheaply).
+        skipped_before = stored is not None and stored["status"] == "skipped"  # another kind of file
+        known = have_bytes or skipped_before
+        validators = known and bool(stored["etag"] or stored["last_modified"])
+        if known and not entry.refetch and (not entry.revalidate or (not validators and not page_changed)):
+            # Stored already (from another entry, or by an earlier run) and nothing says it changed.
             outcome.duplicates += have_bytes
             return 0, have_bytes
-        ask_conditionally = (have_bytes or skipped_before) and validators
+        conditional = validators and not entry.refetch and not page_changed
         try:
             response = self.client.get(url, "attachment",
-                                       etag=stored["etag"] if ask_conditionally else None,
-                                       last_modified=stored["last_modified"] if ask_conditionally else None)
+                                       etag=stored["etag"] if conditional else None,
+                                       last_modified=stored["last_modified"] if conditional else None)
         except FetchError as failure:
             self._fail(outcome, entry, url, "attachment", failure, now)
             return failure.attempts, False
@@ -214,12 +232,21 @@ class EntryFetcher:
               now: datetime) -> None:
         self.manifest.record_resource(url, source=self.source.name, kind=kind, status="failed", now=now,
                                       attempts=failure.attempts, error=failure.reason)
+        is_attachment = kind == "attachment"
+        self.manifest.record_failure(
+            self.source.name, url=url, entry_url=entry.url, listing_url=entry.listing_page,
+            detail_url=None if is_attachment and self.source.is_attachment_link(entry.url) else entry.url,
+            attachment_url=url if is_attachment else None, title=entry.title,
+            published_at=_midnight(entry.listed_date), reason_code=failure.code, message=failure.message,
+            attempts=failure.attempts, permanent=not failure.retryable, now=now)
         outcome.failures.append(FetchFailure(url=url, entry_url=entry.url, code=failure.code,
                                              message=failure.message, attempts=failure.attempts, at=now))
 
     def _finish(self, entry: ListingEntry, outcome: EntryOutcome, attempts: int, now: datetime,
                 page: DetailPage, attachments: list[str] | None) -> None:
         first_failure = outcome.failures[0].reason if outcome.failures else None
+        if not outcome.failures:
+            self.manifest.clear_failures(self.source.name, entry.url)
         self.manifest.finish_entry(self.source.name, entry.url, ok=not outcome.failures, attempts=attempts,
                                    error=first_failure, now=now, title=page.title, minutes_no=page.minutes_no,
                                    published_at=page.published_at, attachments=attachments)

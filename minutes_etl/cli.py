@@ -103,6 +103,11 @@ def _use_data_dir(data_dir: Path | None) -> None:
 
 # --- flows ----------------------------------------------------------------------------------------
 
+RefetchOption = Annotated[bool, typer.Option(
+    "--refetch", help="Download attachments again even when they are stored and nothing says they "
+                      "changed (by default a stored attachment is asked for again only with the "
+                      "server's validators, or when its detail page changed).")]
+
 
 @app.command()
 def run(
@@ -111,12 +116,13 @@ def run(
         "--source", envvar=SOURCE_ENV, help="Source name (`minutes sources` lists them) or the URL of a "
                                             "listing page of any supported platform; "
                                             "default $MINUTES_SOURCE, then demo.")] = None,
+    refetch: RefetchOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """The nightly job: discover what the source published, fetch what is new, extract, parse, load."""
     _use_data_dir(data_dir)
     _check_source(ctx, source, reprocess=False)
-    _run_flow("nightly", lambda flows: flows.nightly.nightly(source=source))
+    _run_flow("nightly", lambda flows: flows.nightly.nightly(source=source, refetch=refetch))
 
 
 @app.command()
@@ -133,6 +139,7 @@ def backfill(
         "--reprocess", help="Re-extract documents from the raw store without fetching; "
                             "with --since/--until, documents without a publication date are left out."
     )] = False,
+    refetch: RefetchOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """Everything published in the window; --reprocess re-extracts the raw store without refetching."""
@@ -143,7 +150,7 @@ def backfill(
         raise typer.BadParameter(str(bad), param_hint="--since/--until") from None
     _check_source(ctx, source, reprocess=reprocess)
     _run_flow("backfill", lambda flows: flows.backfill.backfill(
-        source=source, since=since, until=until, reprocess=reprocess))
+        source=source, since=since, until=until, reprocess=reprocess, refetch=refetch))
 
 
 @app.command()
@@ -257,7 +264,7 @@ def _print_check(report: Any) -> None:
 
 def _run_flow(label: str, call: Callable[[Any], RunSummary]) -> None:
     flows = _import_flows()
-    with _progress_view(label) as reporter, flows.progress.reporting_to(reporter):
+    with _progress_view(label) as reporter, flows.progress.reporting_to(reporter), _prefect_api(flows):
         try:
             summary = call(flows)
         except Exception as error:
@@ -306,6 +313,32 @@ class _BarReporter:
         self.progress.advance(self.bars[stage], done)
 
 
+@contextmanager
+def _prefect_api(flows: Any) -> Iterator[None]:
+    """The Prefect API the flow reports to: the one the user configured (PREFECT_API_URL, a profile),
+    else the local background server, started on first use (minutes_etl/prefect_server.py), else
+    with MINUTES_PREFECT_SERVER=ephemeral Prefect's temporary server inside this command."""
+    from minutes_etl import prefect_server
+
+    try:
+        background = prefect_server.mode() == "background"
+    except prefect_server.ServerError as bad:
+        raise CommandError(str(bad)) from None
+    if flows.api.configured_api_url() is not None or not background:
+        yield
+        return
+    try:
+        record, started = prefect_server.ensure_running()
+    except prefect_server.ServerError as failed:
+        raise CommandError(str(failed)) from None
+    if started and stderr.is_terminal:
+        stderr.print(f"started a local Prefect server at {record.api_url} for this and later commands "
+                     "(`minutes server stop` stops it)", markup=False)
+    os.environ["PREFECT_API_URL"] = record.api_url  # for the processes the flow starts (pool workers)
+    with flows.api.using_api(record.api_url):
+        yield
+
+
 def _import_flows() -> Any:
     """Import Prefect (through the flows) with this command's environment, and quiet its console logs."""
     for key, value in PREFECT_DEFAULTS.items():
@@ -313,6 +346,7 @@ def _import_flows() -> Any:
     import logging
     from types import SimpleNamespace
 
+    import flows.api
     import flows.backfill
     import flows.ingest
     import flows.nightly
@@ -322,7 +356,7 @@ def _import_flows() -> Any:
     if not _State.verbose:
         set_console_level(logging.CRITICAL + 1)  # the UI's logs (Prefect's API handler) stay
     return SimpleNamespace(nightly=flows.nightly, backfill=flows.backfill, ingest=flows.ingest,
-                           progress=pipeline.progress)
+                           progress=pipeline.progress, api=flows.api)
 
 
 MAX_SKIPPED_LISTED = 50  # a folder full of other files must not bury the summary
@@ -362,6 +396,50 @@ def _print_summary(summary: RunSummary) -> None:
     stages = ", ".join(f"{stage} {spent:.1f} s" for stage, spent in summary.timings.items())
     stdout.print(f"stages: {stages}", markup=False)
     stdout.print(f"source: {summary.source} · {seconds:.1f} s · warehouse: {summary.warehouse}", markup=False)
+
+
+# --- the local Prefect server ---------------------------------------------------------------------
+
+server_app = typer.Typer(help="The local Prefect server run and backfill use when no PREFECT_API_URL is "
+                              "set: started in the background on first use, then reused.",
+                         no_args_is_help=True)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start() -> None:
+    """Start the local Prefect server (or find it running) and print its API URL."""
+    from minutes_etl import prefect_server
+
+    try:
+        record, _ = prefect_server.ensure_running()
+    except prefect_server.ServerError as failed:
+        raise CommandError(str(failed)) from None
+    stdout.print(record.api_url, markup=False)
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Print the local Prefect server's API URL and pid, or say it is not running (exit 1)."""
+    from minutes_etl import prefect_server
+
+    record = prefect_server.running()
+    if record is None:
+        raise CommandError(f"no local Prefect server is running (state in {prefect_server.state_dir()})")
+    stdout.print(f"{record.api_url} pid {record.pid} prefect {record.prefect_version}", markup=False)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the local Prefect server (its database stays for the next start)."""
+    from minutes_etl import prefect_server
+
+    try:
+        record = prefect_server.stop()
+    except prefect_server.ServerError as failed:
+        raise CommandError(str(failed)) from None
+    stdout.print("no local Prefect server was running" if record is None
+                 else f"stopped the local Prefect server (pid {record.pid})", markup=False)
 
 
 # --- parse ----------------------------------------------------------------------------------------
