@@ -244,6 +244,7 @@ def _line(glyphs: list[tuple[float, float, float, float, dict[str, Any]]], page:
         size=size,
         fontname=fonts.most_common(1)[0][0],
         baseline=statistics.median(glyph[0] for glyph in visible),
+        glyphs=tuple((char["text"], x0, x1) for _, x0, x1, _, char in visible),
     )
 
 

@@ -1,4 +1,9 @@
-"""Where to crawl and how politely: named sources from sources.toml, or a listing URL with generic rules."""
+"""Where to crawl and how politely: named sources from sources.toml, or a listing URL with generic rules.
+
+A source names its first listing page; which publication platform serves it (TRS static pages, a
+JSON-API shell, Hanweb jpaas, Guangdong gkmlpt …) is recognised from that page by extract/platforms,
+unless the source pins `platform`. `selectors` and `params` override a platform's defaults per place.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 SOURCES_FILE = Path(__file__).with_name("sources.toml")
 # Another sources.toml instead of the bundled one (same layout): a deployment's own sources and limits.
 SOURCES_FILE_ENV = "MINUTES_SOURCES_FILE"
-LISTING_URL = re.compile(r"^https?://[^/]+/.*index[^/]*\.s?html?$", re.IGNORECASE)
+LISTING_URL = re.compile(r"^https?://[^/\s]+(?:/\S*)?$", re.IGNORECASE)  # any web page: its platform decides
 LISTING_PAGE_NAME = re.compile(r"^index(?:_\d+)?\.s?html?$", re.IGNORECASE)
 HTML_PAGE = re.compile(r"\.s?html?$", re.IGNORECASE)
 
@@ -52,6 +57,18 @@ class Source:
     max_attachments_per_page: int = 20
     # Served on 127.0.0.1 by the command itself (the demo): a new port each run, the same site.
     served_at_run_time: bool = False
+    platform: str = ""                # a family of extract/platforms; "" = recognise from the listing page
+    # (name, value) pairs, kept hashable: CSS overrides (entry, date, article, title, attachment) and
+    # platform parameters (channelid, columnid, unitid, webid, method, sid, category …).
+    selectors: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, str], ...] = ()
+    respect_robots: bool = True
+
+    def selector(self, name: str) -> str | None:
+        return dict(self.selectors).get(name) or None
+
+    def param(self, name: str) -> str | None:
+        return dict(self.params).get(name) or None
 
     @property
     def origin(self) -> str:
@@ -100,7 +117,7 @@ def sources_file() -> Path:
 
 def resolve_source(name_or_url: str, base_url: str | None = None, *,
                    config_file: Path | None = None) -> Source:
-    """A configured source by name, or a generic source for a listing URL (`http(s)://…/index.shtml`).
+    """A configured source by name, or a generic source for the http(s) URL of a listing page.
 
     `base_url` fills the `{base_url}` of sources served at run time (the demo).
     """
@@ -118,13 +135,28 @@ def resolve_source(name_or_url: str, base_url: str | None = None, *,
         return _build(urlsplit(name_or_url).netloc.lower(), name_or_url, settings)
     known = ", ".join(sorted(config["sources"]))
     raise UnknownSource(
-        f"unknown source {name_or_url!r}: use one of {known} or a listing URL ending in index.shtml"
+        f"unknown source {name_or_url!r}: use one of {known} or the http(s) URL of a listing page"
     )
 
 
 def max_download_bytes(config_file: Path | None = None) -> int:
     """The crawler's default size cap ([defaults] max_download_bytes): `minutes ingest` applies it too."""
     return int(_load_config(config_file or sources_file())["defaults"]["max_download_bytes"])
+
+
+def unknown_source_message(name_or_url: str, config_file: Path | None = None) -> str | None:
+    """Why `name_or_url` is not a source, or None when it is one."""
+    try:
+        resolve_source(name_or_url, "http://127.0.0.1", config_file=config_file)
+    except UnknownSource as unknown:
+        return str(unknown)
+    return None
+
+
+def configured_sources(config_file: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Each configured source's own settings (what sources.toml says of it, defaults apart)."""
+    sources = _load_config(config_file or sources_file())["sources"]
+    return {name: dict(settings) for name, settings in sorted(sources.items())}
 
 
 def source_names(config_file: Path | None = None) -> list[str]:
@@ -154,6 +186,10 @@ def _build(name: str, listing: str, settings: dict[str, Any], *, served_at_run_t
         politeness=politeness,
         max_attachments_per_page=int(settings.get("max_attachments_per_page", 20)),
         served_at_run_time=served_at_run_time,
+        platform=str(settings.get("platform", "")),
+        selectors=tuple(sorted((key, str(value)) for key, value in settings.get("selectors", {}).items())),
+        params=tuple(sorted((key, str(value)) for key, value in settings.get("params", {}).items())),
+        respect_robots=bool(settings.get("respect_robots", True)),
     )
 
 

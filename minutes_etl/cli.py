@@ -113,7 +113,8 @@ RefetchOption = Annotated[bool, typer.Option(
 def run(
     ctx: typer.Context,
     source: Annotated[str | None, typer.Option(
-        "--source", envvar=SOURCE_ENV, help="Source name (demo, suzhou) or listing URL; "
+        "--source", envvar=SOURCE_ENV, help="Source name (`minutes sources` lists them) or the URL of a "
+                                            "listing page of any supported platform; "
                                             "default $MINUTES_SOURCE, then demo.")] = None,
     refetch: RefetchOption = False,
     data_dir: DataDirOption = None,
@@ -169,7 +170,7 @@ def ingest(
 def _check_source(ctx: typer.Context, source: str | None, *, reprocess: bool) -> None:
     """A misspelt source is a usage error, from --source or $MINUTES_SOURCE alike (typer reads the
     variable into the option): say so now, not after Prefect has started."""
-    from extract.sources import LISTING_URL, source_names
+    from extract.sources import unknown_source_message
 
     if source is None:
         return
@@ -180,9 +181,85 @@ def _check_source(ctx: typer.Context, source: str | None, *, reprocess: bool) ->
         check_fetchable(source, reprocess=reprocess)  # `local`, `all`: with --reprocess only
     except ValueError as bad:
         raise typer.BadParameter(str(bad), param_hint=hint) from None
-    if source not in STORED_ONLY_SOURCES and source not in source_names() and not LISTING_URL.match(source):
-        raise typer.BadParameter(f"unknown source {source!r}: use one of {', '.join(source_names())} "
-                                 "or a listing URL ending in index.shtml", param_hint=hint)
+    unknown = None if source in STORED_ONLY_SOURCES else unknown_source_message(source)
+    if unknown:
+        raise typer.BadParameter(unknown, param_hint=hint)
+
+
+# --- sources --------------------------------------------------------------------------------------
+
+sources_app = typer.Typer(help="Configured sources; `check` one.", no_args_is_help=False,
+                          rich_markup_mode=None)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback(invoke_without_command=True)
+def sources(ctx: typer.Context, data_dir: DataDirOption = None) -> None:
+    """List configured sources (extract/sources.toml): name, platform, listing URL."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from extract.sources import configured_sources
+
+    rows = [(name, settings.get("platform") or "(recognised)", settings.get("listing", ""),
+             "off" if settings.get("respect_robots") is False else "honoured")
+            for name, settings in configured_sources().items()]
+    print_rows(stdout, ["source", "platform", "listing", "robots.txt"], rows, TableFormat.table)
+
+
+@sources_app.command("check")
+def sources_check(
+    name: Annotated[str, typer.Argument(metavar="NAME|URL", help="A configured source or a listing URL.")],
+    entries: Annotated[int, typer.Option("--entries", min=1, max=50,
+                                         help="How many listing entries to show.")] = 5,
+    data_dir: DataDirOption = None,  # accepted like every command's; the check stores nothing
+) -> None:
+    """The recognised platform family, the first listing entries with dates and the first detail
+    page's attachment; reads a few pages, stores nothing."""
+    from extract.http import FetchError
+    from extract.platforms import UnknownPlatform
+    from extract.source_check import check_source
+    from extract.sources import served_source, unknown_source_message
+
+    unknown = unknown_source_message(name)
+    if unknown:
+        raise typer.BadParameter(unknown, param_hint="NAME|URL")
+    with served_source(name) as source:  # the demo is served on 127.0.0.1 while it is checked
+        try:
+            report = check_source(source, entries=entries)
+        except (FetchError, UnknownPlatform) as failure:
+            raise CommandError(f"{name}: {_one_line(failure)}") from failure
+    _print_check(report)
+
+
+def _print_check(report: Any) -> None:
+    how = "pinned in sources.toml" if report.pinned else f"recognised, confidence {report.confidence:.2f}"
+    out = [f"source: {report.source}", f"listing: {report.listing_url}",
+           f"platform: {report.platform} ({how})", f"robots.txt: {report.robots}"]
+    out += [f"listing request: {key}" for key in report.requests]
+    total = f", {report.total} in all" if report.total is not None else ""
+    more = "; more pages follow" if report.has_more else ""
+    out.append(f"entries: {len(report.entries)} shown{total}{more}")
+    for entry in report.entries:
+        day = entry.listed_date.isoformat() if entry.listed_date else "----------"
+        out.append(f"  {day}  {entry.title or '(no title)'}  {entry.url}")
+    detail = report.detail
+    if detail is not None:
+        out.append(f"first detail page: {detail.url}")
+        if detail.error:
+            out.append(f"  error: {detail.error}")
+        else:
+            published = detail.published_at.isoformat(sep=" ") if detail.published_at else "unknown"
+            out += [f"  title: {detail.title or '(none)'}", f"  published: {published}",
+                    f"  minutes number: {detail.minutes_no or '(none)'}",
+                    f"  article paragraphs: {detail.article_paragraphs}"]
+        if not detail.attachments and not detail.error:
+            out.append("  attachment: none (the article text would be the document)")
+        for attachment in detail.attachments:
+            kind = "PDF" if attachment.is_pdf else (attachment.error
+                                                    or f"not a PDF ({attachment.content_type})")
+            out.append(f"  attachment: {kind}  {attachment.filename or ''}  {attachment.url}")
+    for line in out:
+        stdout.print(line, markup=False)
 
 
 def _run_flow(label: str, call: Callable[[Any], RunSummary]) -> None:

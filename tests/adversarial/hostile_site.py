@@ -81,6 +81,8 @@ def _handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self, path: str) -> None:
             name = path.rsplit("/", 1)[-1]
+            if path == "/robots.txt":
+                return self._send(404, b"no robots.txt")
             if name == "index.shtml" or name.startswith("index_"):
                 page = 0 if name == "index.shtml" else int(name[6:].split(".")[0])
                 if not site.infinite and page > 0:

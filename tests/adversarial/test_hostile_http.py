@@ -91,7 +91,7 @@ def test_a_detail_page_with_too_many_attachments_is_capped_loudly(tmp_path: Path
         report = crawl.crawl(_source(tmp_path, url, max_attachments=5), DataDir(tmp_path / "data"))
     asked = sorted(path for path in site.hits if path.startswith("/m/files/"))
     assert len(asked) == 5
-    assert any(w.startswith("attachment_cap:") and "links 30 PDFs" in w for w in report.warnings)
+    assert any(w.startswith("attachment_cap:") and "links 30 attachments" in w for w in report.warnings)
 
 
 def test_an_endless_listing_stops_at_the_page_cap_loudly(tmp_path: Path) -> None:
