@@ -33,6 +33,7 @@ from extract.local_files import LOCAL_SOURCE, SUFFIXES, register_local_file
 from extract.manifest import Manifest, utc_now
 from extract.rawstore import RawStore
 from extract.sources import Source
+from extract.storage import raw_storage
 from minutes_etl.settings import DataDir
 
 __all__ = [
@@ -233,7 +234,7 @@ def fetch_entries(entries: Sequence[ListingEntry], source: Source, data_dir: Dat
             if row is None or row["status"] != "failed":
                 fresh.add(entry.url)
             to_fetch.append(entry)
-        fetcher = EntryFetcher(source, manifest, client, RawStore(data_dir.raw))
+        fetcher = EntryFetcher(source, manifest, client, RawStore(raw_storage(data_dir.root)))
         done = 0
         with ThreadPoolExecutor(max_workers=max(1, source.politeness.max_concurrency),
                                 thread_name_prefix=f"fetch-{source.name}") as pool:

@@ -7,6 +7,7 @@ from pathlib import Path
 from extract.documents import FetchedDocument, document_from_row
 from extract.manifest import Manifest, utc_now
 from extract.rawstore import RawStore
+from extract.storage import raw_storage
 from minutes_etl.settings import DataDir
 
 LOCAL_SOURCE = "local"
@@ -20,13 +21,13 @@ def register_local_file(path: Path, data_dir: DataDir) -> FetchedDocument:
     if suffix != ".pdf" and data.startswith(b"%PDF-"):
         suffix = ".pdf"  # a PDF saved without its suffix is still a PDF: store it as one
     now = utc_now()
-    blob = RawStore(data_dir.raw).put(data, suffix)
+    blob = RawStore(raw_storage(data_dir.root)).put(data, suffix)
     url = path.resolve().as_uri()
     with Manifest(data_dir.manifest) as manifest:
         manifest.record_document(sha256=blob.sha256, ext=suffix.lstrip("."), size=blob.size,
                                  raw_path=blob.path, source=LOCAL_SOURCE, url=url, detail_url=None,
                                  title=None, minutes_no=None, published_at=None, now=now)
         row = next(row for row in manifest.documents() if row["sha256"] == blob.sha256)
-    document = document_from_row(row, RawStore(data_dir.raw))
+    document = document_from_row(row, RawStore(raw_storage(data_dir.root)))
     document.url = url  # this file, even if the same bytes came from elsewhere first
     return document

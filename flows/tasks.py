@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from prefect import task
@@ -17,7 +16,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from extract import crawl
+from extract.documents import PortableDocument, portable
 from extract.sources import Source
+from extract.storage import lake_storage
 from flows.cache import document_hints
 from flows.local_files import readable_suffix
 from flows.progress import report
@@ -25,7 +26,7 @@ from load import lake, warehouse
 from load.rows import DocumentMeta, RunRow
 from minutes_etl.settings import DataDir
 from transform.pipeline import process_document
-from transform.record import PARSER_VERSION, MinutesRecord
+from transform.record import PARSER_VERSION, DocHints, MinutesRecord
 
 FETCH_BATCH = 100
 EXTRACT_BATCH = 50
@@ -86,30 +87,39 @@ def fetch(entries: list[Any], source: Source, data_dir: DataDir) -> crawl.FetchR
     return fetch_report
 
 
+def extraction_parameters(documents: list[crawl.FetchedDocument]) -> dict[str, Any]:
+    """The `extract` task's parameters for a batch: bytes or storage URLs, never local paths, so the
+    task runs the same in this process, a local process pool or on a Dask worker elsewhere."""
+    return {"documents": [portable(doc) for doc in documents],
+            "hints": [document_hints(doc) for doc in documents]}
+
+
 @task(name="extract", timeout_seconds=60 * 60, cache_policy=NO_CACHE)
-def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord]:
+def extract(documents: list[PortableDocument], hints: list[DocHints]) -> list[MinutesRecord]:
     """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined.
 
     Records only, in the order of `documents`: the caller pairs them with the documents it holds.
     No task cache: records are cached per document, under the data directory (flows/cache.py).
     """
-    return [_process(Path(doc.raw_path).read_bytes(), doc) for doc in documents]
+    return [_process(doc.read(), doc.suffix, doc_hints)
+            for doc, doc_hints in zip(documents, hints, strict=True)]
 
 
-def _process(data: bytes, doc: crawl.FetchedDocument) -> MinutesRecord:
+def _process(data: bytes, suffix: str, hints: DocHints) -> MinutesRecord:
     # A PDF stored without a PDF suffix (an ingested file named `scan` or `minutes.bin`) is read as one.
-    return process_document(data, readable_suffix(data, doc.suffix), document_hints(doc))
+    return process_document(data, readable_suffix(data, suffix), hints)
 
 
 @task(name="load", timeout_seconds=30 * 60, cache_policy=NO_CACHE)
 def load(data_dir: DataDir, extracted: list[Extracted]) -> int:
     """Write one batch of records to the Parquet lake (the warehouse is published once, at the end)."""
-    return lake.write_documents(data_dir.lake, [(document_meta(item), item.record) for item in extracted])
+    return lake.write_documents(lake_storage(data_dir.root),
+                                [(document_meta(item), item.record) for item in extracted])
 
 
 @task(name="record-run", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def record_run(data_dir: DataDir, run: RunRow) -> None:
-    lake.write_run(data_dir.lake, run)
+    lake.write_run(lake_storage(data_dir.root), run)
 
 
 @task(name="publish", timeout_seconds=30 * 60, cache_policy=NO_CACHE)

@@ -23,11 +23,12 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from load_corpus import corpus
 
+from extract.storage import Storage, lake_storage
 from load import lake, warehouse
 from load.lake import write_documents, write_run
 from load.rows import RunRow
@@ -62,11 +63,12 @@ def install(pauses: Pauses) -> None:
     sql = warehouse._sql
     replace_durably = warehouse.replace_durably
 
-    def write_parquet_pausing(target: Path, table: Any, **options: Any) -> None:
+    def write_parquet_pausing(storage: Storage, target: str, table: Any, **options: Any) -> None:
         # A new file in `documents/` is a batch commit (a sweep only rewrites existing ones).
-        if target.parent.parent.name == "documents" and not target.exists():
+        path = PurePosixPath(target)
+        if path.parent.parent.name == "documents" and not storage.exists(storage.relative(target)):
             pauses.reach("lake-commit")
-        write_parquet(target, table, **options)
+        write_parquet(storage, target, table, **options)
 
     def sql_pausing(name: str, **options: Any) -> str:
         if name == "delete_runs":  # the statement after the document tables, in the transaction
@@ -106,14 +108,14 @@ def main() -> None:
         pauses.current_step = step
         size = min(args.batch, args.start + args.count - first)
         print(f"writing {step}", flush=True)
-        write_documents(data_dir.lake, corpus(size, start=first, version=args.version), batch_docs=7)
+        write_documents(lake_storage(data_dir.root), corpus(size, start=first, version=args.version), batch_docs=7)
         done += size
         running = RunRow(args.run_id, "test", started, None, "running", args.count, done, done, 0)
-        write_run(data_dir.lake, running)
+        write_run(lake_storage(data_dir.root), running)
         print(f"publishing {step}", flush=True)
         publish(data_dir)
     pauses.current_step += 1
-    write_run(data_dir.lake, RunRow(args.run_id, "test", started, dt.datetime.now(dt.UTC), "completed",
+    write_run(lake_storage(data_dir.root), RunRow(args.run_id, "test", started, dt.datetime.now(dt.UTC), "completed",
                                     args.count, done, done, 0))
     publish(data_dir)
     print("done", flush=True)
