@@ -2,7 +2,7 @@
 
 Written once, atomically, never modified or deleted: whatever the parser does later, the document
 as published can be read again. Locally: temp file in the same folder, fsync, rename. On object
-storage (extract/storage.py): one PUT, which is visible whole or not at all.
+storage (extract/datadir.py): one PUT, which is visible whole or not at all.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.storage import Storage, is_storage_url, read_url
+from extract.datadir import Storage, is_storage_url, read_url
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from extract.storage import Storage
+from extract.datadir import Storage
 
 TEMP_GLOB = ".*.tmp"  # the temp files of write_atomically; a killed writer's leftovers match this
 

@@ -20,7 +20,7 @@ How the lake stays right without a database:
 A file per batch (default 200 documents) rather than per document keeps the file count, and
 so the cost of opening files at load time, low for a large corpus.
 
-On object storage (MINUTES_STORE_URL, extract/storage.py) the same rules hold without a rename:
+On object storage (MINUTES_STORE_URL, extract/datadir.py) the same rules hold without a rename:
 an S3 object is visible whole or not at all, so each file is written in place, the data files
 first and the `documents` file last, and every reader lists only batches with a `documents` file.
 The lock then lives on the loading machine (`LOCAL_LOCKS`): one process loads a lake at a time,
@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from extract.storage import Storage
+from extract.datadir import Storage
 from load.files import fsync_path, write_stored
 from load.locks import file_lock
 from load.rows import DocumentMeta, RunRow, partition_year, run_row, table_rows

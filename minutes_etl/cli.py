@@ -1,4 +1,4 @@
-"""The `minutes` command line (CONTRACT §2).
+"""The `minutes` command line (docs/INTERFACE.md).
 
 Start-up cost matters: Prefect is imported lazily, only by the commands that run a flow, and its
 environment (start-up timeout, quiet logging) is set before that import. `minutes parse` never
@@ -29,13 +29,20 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from flows.params import ALL_SOURCES, LOCAL_SOURCE, STORED_ONLY_SOURCES, check_fetchable, date_window
-from flows.progress import SilentReporter
+from extract.datadir import DataDir
 from minutes_etl.output import TableFormat, print_rows
-from minutes_etl.settings import DataDir
+from pipeline.params import (
+    ALL_SOURCES,
+    LOCAL_SOURCE,
+    SOURCE_ENV,
+    STORED_ONLY_SOURCES,
+    check_fetchable,
+    date_window,
+)
+from pipeline.progress import SilentReporter
 
 if TYPE_CHECKING:
-    from flows.summary import RunSummary
+    from pipeline.summary import RunSummary
 
 app = typer.Typer(
     name="minutes",
@@ -77,7 +84,7 @@ class _State:
 DataDirOption = Annotated[Path | None, typer.Option(
     "--data-dir", envvar="MINUTES_DATA_DIR", file_okay=False,
     help="Data directory (raw store, lake, warehouse). Default ./data")]
-SOURCE_ENV = "MINUTES_SOURCE"
+
 
 
 @app.callback()
@@ -232,13 +239,13 @@ def _import_flows() -> Any:
     import flows.backfill
     import flows.ingest
     import flows.nightly
-    import flows.progress
+    import pipeline.progress
     from flows.console import set_console_level
 
     if not _State.verbose:
         set_console_level(logging.CRITICAL + 1)  # the UI's logs (Prefect's API handler) stay
     return SimpleNamespace(nightly=flows.nightly, backfill=flows.backfill, ingest=flows.ingest,
-                           progress=flows.progress)
+                           progress=pipeline.progress)
 
 
 MAX_SKIPPED_LISTED = 50  # a folder full of other files must not bury the summary
@@ -295,12 +302,11 @@ def parse(
     data_dir: DataDirOption = None,  # accepted like every command's; parse touches no data directory
 ) -> None:
     """Parse one document and print it; touches no warehouse."""
-    # No Prefect anywhere on this path (flows.local_files imports none).
-    from flows.local_files import readable_suffix
-    from transform.pipeline import process_document
+    # No Prefect anywhere on this path: the plain pipeline core.
+    from pipeline.document import process_document
 
     data = _read_document(path)
-    record = process_document(data, readable_suffix(data, path.suffix.lower()), None)
+    record = process_document(data, path.suffix.lower(), None)
     if output is TextFormat.json:
         sys.stdout.write(json.dumps(record.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
     elif record.status == "parsed":
@@ -346,7 +352,7 @@ def sql(
       minutes sql -- "-- meetings per chair
       SELECT chair_name, count(*) FROM meetings GROUP BY 1"
     """
-    from load import warehouse
+    from load import query as warehouse_query
 
     _use_data_dir(data_dir)
     location = DataDir.from_env()
@@ -354,17 +360,17 @@ def sql(
         raise typer.BadParameter("the query is empty", param_hint="QUERY")
     if describe:
         try:
-            columns, rows = warehouse.dictionary_rows(query)
-        except warehouse.WarehouseError as unknown:
+            columns, rows = warehouse_query.dictionary_rows(query)
+        except warehouse_query.WarehouseError as unknown:
             raise typer.BadParameter(_one_line(unknown), param_hint="TABLE") from None
     elif report is not None:
-        reports = warehouse.report_queries()
+        reports = warehouse_query.report_queries()
         if report not in reports:
             raise typer.BadParameter(f"unknown report {report!r}; reports: {', '.join(sorted(reports))}",
                                      param_hint="--report")
-        columns, rows = _query(warehouse, location, reports[report])
+        columns, rows = _query(location, reports[report])
     elif query:
-        columns, rows = _query(warehouse, location, query)
+        columns, rows = _query(location, query)
     else:
         raise typer.BadParameter("give a QUERY, --describe [TABLE] or --report NAME", param_hint="QUERY")
     print_rows(stdout, columns, rows, output)
@@ -373,18 +379,20 @@ def sql(
 @app.command()
 def status(data_dir: DataDirOption = None) -> None:
     """Documents, meetings, last runs, quarantined documents."""
-    from load import warehouse
+    from load import query as warehouse_query
 
     _use_data_dir(data_dir)
-    for title, query in warehouse.named_queries("status.sql").items():
-        columns, rows = _query(warehouse, DataDir.from_env(), query)
+    for title, query in warehouse_query.named_queries("status.sql").items():
+        columns, rows = _query(DataDir.from_env(), query)
         stdout.print(f"\n[bold]{title}[/bold]" if stdout.is_terminal else f"# {title}")
         print_rows(stdout, columns, rows, TableFormat.table)
 
 
-def _query(warehouse: Any, data_dir: DataDir, query: str) -> tuple[list[str], Sequence[Sequence[Any]]]:
+def _query(data_dir: DataDir, query: str) -> tuple[list[str], Sequence[Sequence[Any]]]:
+    from load import query as warehouse_query
+
     try:
-        return warehouse.run_query(data_dir, query)
+        return warehouse_query.run_query(data_dir, query)
     except Exception as error:  # a bad query, a missing or locked warehouse: the user's next step is clear
         raise CommandError(_one_line(error)) from error
 

@@ -1,6 +1,6 @@
 """A real loader process for the crash and concurrency tests: lake batches, each published.
 
-    python tests/load/loader_proc.py DATA_DIR --count 100 --batch 20 [--start 0] [--version 1.0.0]
+    python -m tests.load.loader_proc DATA_DIR --count 100 --batch 20 [--start 0] [--version 1.0.0]
                                      [--pause-at POINT [--pause-step K]]
 
 Prints one line before each step (`writing K`, `publishing K`) and `done` at the end. With
@@ -26,14 +26,13 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from load_corpus import corpus
-
-from extract.storage import Storage, lake_storage
-from load import lake, warehouse
+from extract.datadir import DataDir, Storage
+from load import lake
+from load import publish as warehouse
 from load.lake import write_documents, write_run
+from load.publish import publish
 from load.rows import RunRow
-from load.warehouse import publish
-from minutes_etl.settings import DataDir
+from tests.load.load_corpus import corpus
 
 POINTS = ("lake-commit", "publish-load", "publish-swap")
 
@@ -102,20 +101,21 @@ def main() -> None:
     pauses = Pauses(args.pause_at, args.pause_step)
     install(pauses)
     data_dir = DataDir(args.data_dir)
+    lake_root = data_dir.lake_store  # the data directory's lake/, or MINUTES_STORE_URL's
     started = dt.datetime.now(dt.UTC)
     done = 0
     for step, first in enumerate(range(args.start, args.start + args.count, args.batch)):
         pauses.current_step = step
         size = min(args.batch, args.start + args.count - first)
         print(f"writing {step}", flush=True)
-        write_documents(lake_storage(data_dir.root), corpus(size, start=first, version=args.version), batch_docs=7)
+        write_documents(lake_root, corpus(size, start=first, version=args.version), batch_docs=7)
         done += size
         running = RunRow(args.run_id, "test", started, None, "running", args.count, done, done, 0)
-        write_run(lake_storage(data_dir.root), running)
+        write_run(lake_root, running)
         print(f"publishing {step}", flush=True)
         publish(data_dir)
     pauses.current_step += 1
-    write_run(lake_storage(data_dir.root), RunRow(args.run_id, "test", started, dt.datetime.now(dt.UTC), "completed",
+    write_run(lake_root, RunRow(args.run_id, "test", started, dt.datetime.now(dt.UTC), "completed",
                                     args.count, done, done, 0))
     publish(data_dir)
     print("done", flush=True)

@@ -15,20 +15,21 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from load_corpus import document, expected_rows
 
+from extract.datadir import DataDir
 from load.lake import batch_of, lake_files
+from load.query import connect_readonly, run_query
 from load.rows import table_rows
 from load.tables import DOCUMENT_TABLES
-from load.warehouse import connect_readonly, run_query
-from minutes_etl.settings import DataDir
+from tests.load.load_corpus import document, expected_rows
 
-LOADER = Path(__file__).resolve().parent / "loader_proc.py"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LOADER = "tests.load.loader_proc"  # run as a module from the repository root: it imports tests.load
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
 
 def _loader(data_dir: DataDir, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(LOADER), str(data_dir.root), *args],
+    return subprocess.Popen([sys.executable, "-m", LOADER, str(data_dir.root), *args], cwd=REPO_ROOT,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -15,22 +15,23 @@ from pathlib import Path, PurePosixPath
 import pyarrow.fs as pafs
 import pytest
 
-from extract.documents import FetchedDocument, portable
+from extract.datadir import DataDir, s3_filesystem
 from extract.rawstore import RawStore, read_raw
-from extract.storage import lake_storage, raw_storage, s3_filesystem
+from extract.stored_documents import FetchedDocument, portable
 from load.lake import batch_of, lake_files
+from load.publish import publish
+from load.query import run_query
 from load.tables import DOCUMENT_TABLES
-from load.warehouse import publish, run_query
-from minutes_etl.settings import DataDir
 from tests.scale.warehouse_rows import warehouse_rows
 
-LOADER = Path(__file__).resolve().parents[1] / "load" / "loader_proc.py"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LOADER = "tests.load.loader_proc"  # the crash-test loader of tests/load, run from the repository root
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 
 def test_raw_store_on_s3_keeps_the_bytes_and_hands_out_urls(s3_env: dict[str, str], tmp_path: Path) -> None:
     data = b"%PDF-1.4\n" + os.urandom(2048)
-    store = RawStore(raw_storage(tmp_path))
+    store = RawStore(DataDir(tmp_path).raw_store)
     blob = store.put(data, ".PDF")
     sha = hashlib.sha256(data).hexdigest()
     assert blob.path == f"{s3_env['MINUTES_STORE_URL']}/raw/{sha[:2]}/{sha}.pdf"
@@ -48,19 +49,19 @@ def test_raw_store_on_s3_keeps_the_bytes_and_hands_out_urls(s3_env: dict[str, st
 
 def test_the_s3_server_enforces_its_access_keys(s3_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
                                                 tmp_path: Path) -> None:
-    blob = RawStore(raw_storage(tmp_path)).put(b"kept", "txt")
+    blob = RawStore(DataDir(tmp_path).raw_store).put(b"kept", "txt")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret")
     with pytest.raises(OSError):
         read_raw(blob.path)
 
 
 def _loader(data_dir: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(LOADER), str(data_dir), *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-m", LOADER, str(data_dir), *args], cwd=REPO_ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _uncommitted(data_dir: Path) -> set[str]:
-    lake = lake_storage(data_dir)
+    lake = DataDir(data_dir).lake_store
     committed = {batch_of(path) for path in lake_files(lake, "documents")}
     return {batch_of(path) for table in DOCUMENT_TABLES for path in lake_files(lake, table)} - committed
 
@@ -81,7 +82,7 @@ def test_a_lake_writer_killed_mid_batch_on_s3_leaves_no_partial_batch(
     loader.send_signal(signal.SIGKILL)
     loader.communicate(timeout=30)
 
-    lake = lake_storage(killed_dir)
+    lake = DataDir(killed_dir).lake_store
     assert not lake.is_local and lake.url_prefix.startswith("s3://")
     uncommitted = _uncommitted(killed_dir)
     assert uncommitted, "the killed batch's data files should be on S3"

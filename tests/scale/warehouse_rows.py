@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from extract.datadir import DataDir
+from load.query import connect_readonly
 from load.tables import ALL_TABLES, RUNS
-from load.warehouse import connect_readonly
-from minutes_etl.settings import DataDir
 
 RUN_SPECIFIC = {"fetched_at", "run_id", "lake_batch", "started_at", "finished_at", "loaded_at", "notes"}
 

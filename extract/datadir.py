@@ -1,9 +1,9 @@
-"""Where raw/ and lake/ live: a folder of the local data directory, or S3-compatible object storage.
+"""Where things live: the data directory and its layout (docs/SCALING.md for object storage).
 
-`MINUTES_STORE_URL=s3://bucket/prefix` puts both on S3 (credentials and endpoint from the usual
-`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ENDPOINT_URL`); unset, they stay in the data
-directory. Everything goes through pyarrow.fs, so the raw store and the lake have one code path
-for both, and a `Storage` pickles (Dask workers read raw bytes through it).
+The manifest and the warehouse are always in the data directory; raw/ and lake/ are there too,
+or on S3-compatible object storage: `MINUTES_STORE_URL=s3://bucket/prefix` puts both there
+(credentials and endpoint from the usual `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+`AWS_ENDPOINT_URL`). Both go through pyarrow.fs (`Storage`): one code path for either place.
 
 What differs, and why callers ask `is_local`: a local file is made atomic by writing a temp file
 and renaming it; an S3 object is atomic by itself (a PUT, or a multipart upload, becomes visible
@@ -20,6 +20,43 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyarrow.fs as pafs
+
+
+@dataclass(frozen=True)
+class DataDir:
+    root: Path
+
+    @classmethod
+    def from_env(cls, explicit: str | Path | None = None) -> DataDir:
+        return cls(Path(explicit or os.environ.get("MINUTES_DATA_DIR") or "data").resolve())
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def lake(self) -> Path:
+        return self.root / "lake"
+
+    @property
+    def raw_store(self) -> Storage:
+        """Where the raw store is: `raw` beside the manifest, or under MINUTES_STORE_URL."""
+        return store_root(self.root).child("raw")
+
+    @property
+    def lake_store(self) -> Storage:
+        """Where the lake is: `lake` beside the warehouse, or under MINUTES_STORE_URL."""
+        return store_root(self.root).child("lake")
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def manifest(self) -> Path:
+        """Fetch state: everything seen on every source (SQLite, see extract/manifest.py)."""
+        return self.root / "manifest.sqlite"
+
 
 STORE_URL_ENV = "MINUTES_STORE_URL"
 ENDPOINT_ENV = "AWS_ENDPOINT_URL"
@@ -105,14 +142,6 @@ def store_root(data_root: Path) -> Storage:
         raise StoreConfigError(f"{STORE_URL_ENV} must be s3://bucket[/prefix], got {url!r}")
     base = posixpath.join(parts.netloc, parts.path.strip("/")).rstrip("/")
     return Storage(s3_filesystem(), base, f"s3://{base}", is_local=False)
-
-
-def raw_storage(data_root: Path) -> Storage:
-    return store_root(data_root).child("raw")
-
-
-def lake_storage(data_root: Path) -> Storage:
-    return store_root(data_root).child("lake")
 
 
 def is_storage_url(location: str) -> bool:

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from extract.datadir import DataDir, is_storage_url
 from extract.listing import in_window
 from extract.manifest import Manifest
 from extract.rawstore import RawStore, read_raw
-from extract.storage import is_storage_url, raw_storage
-from minutes_etl.settings import DataDir
 
 
 @dataclass
@@ -34,7 +33,7 @@ def stored_documents(data_dir: DataDir, *, source: str | None = None, since: dat
     """Every stored document (for --reprocess). With a window, documents of unknown date are left out."""
     if not data_dir.manifest.exists():
         return []
-    store = RawStore(raw_storage(data_dir.root))
+    store = RawStore(data_dir.raw_store)
     with Manifest(data_dir.manifest) as manifest:
         rows = manifest.documents(source)
     documents = [document_from_row(row, store) for row in rows]
