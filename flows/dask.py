@@ -22,18 +22,19 @@ DASK_ADDRESS_ENV = "MINUTES_DASK_ADDRESS"
 
 
 def dask_address_from_env() -> str | None:
-    return (os.environ.get(DASK_ADDRESS_ENV) or "").strip() or None
+    """The cluster to extract on, checked before the run starts: without a Prefect server each worker
+    would start a temporary one of its own (and time out), recording the task runs nowhere."""
+    address = (os.environ.get(DASK_ADDRESS_ENV) or "").strip() or None
+    if address and not PREFECT_API_URL.value():
+        raise RuntimeError(f"{DASK_ADDRESS_ENV} needs a Prefect server the Dask workers use too: "
+                           "set PREFECT_API_URL here and in the workers' environment")
+    return address
 
 
 def extract_on_dask(address: str) -> ParallelExtract:
     """A ParallelExtract that runs one extract task per batch on the cluster at `address`."""
 
     def extract(batches: list[Batch]) -> Iterator[tuple[Batch, list[MinutesRecord]]]:
-        # Without a server, each worker would start a temporary one of its own (and time out):
-        # the task runs would be recorded nowhere the flow run can see.
-        if not PREFECT_API_URL.value():
-            raise RuntimeError(f"{DASK_ADDRESS_ENV} needs a Prefect server the Dask workers use too: "
-                               "set PREFECT_API_URL here and in the workers' environment")
         from prefect_dask import DaskTaskRunner  # imports distributed: only runs that use it pay
 
         with DaskTaskRunner(address=address) as runner:
