@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-$(shell cat pyproject.toml constraints.txt | cksum | c
 # CJK TrueType fonts the demo corpus embeds (AR PL SungtiL / KaitiM GB, Debian packages).
 FONTS  := /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf /usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf
 
-.PHONY: run test lint bench fonts clean
+.PHONY: run test lint bench bench-scale fonts clean
 
 run: $(STAMP) fonts
 	$(BIN)/minutes run
@@ -21,6 +21,12 @@ lint: $(DEV_STAMP)
 
 bench: $(STAMP) fonts
 	$(BIN)/python -m benchmarks.bench
+
+# The inputs of docs/SCALING.md: extraction on a real Dask cluster (1 and 2 workers), storage per
+# document, and the lake-on-S3 read routes (SeaweedFS from the dev extra).
+bench-scale: $(DEV_STAMP) fonts
+	$(BIN)/python -m benchmarks.scale_out --out data/bench-scale.json
+	$(BIN)/python -m benchmarks.lake_on_s3
 
 fonts: $(FONTS)
 

@@ -153,7 +153,8 @@ def _set_lake_files(connection: duckdb.DuckDBPyConnection, lake: Storage, files:
 
     A local lake is read by DuckDB itself (read_parquet). A lake on object storage is read through
     pyarrow.fs into an Arrow table that DuckDB scans in place: DuckDB 2.0.0 has no httpfs offline,
-    and this route measured faster than duckdb 1.5.5 + httpfs on the demo lake (docs/SCALING.md).
+    and reading S3 with duckdb 1.5.5 + httpfs measured only ~10% faster (`benchmarks.lake_on_s3`),
+    not worth pinning DuckDB back a major version (docs/SCALING.md).
     """
     if not files:
         return False
@@ -161,7 +162,7 @@ def _set_lake_files(connection: duckdb.DuckDBPyConnection, lake: Storage, files:
         connection.execute(_sql("set_lake_files"), {"files": [str(path) for path in files]})
         connection.execute(_sql("lake_input_files"))
         return True
-    connection.execute(_sql("drop_lake_input"))
+    connection.execute(_sql("drop_lake_input")).fetchall()  # register() wants no unfinished result
     with ThreadPoolExecutor(max_workers=LAKE_READ_THREADS) as pool:
         tables = list(pool.map(lambda path: _with_filename(read_lake_file(lake, str(path)), path), files))
     connection.register("lake_input", pa.concat_tables(tables, promote_options="default"))
