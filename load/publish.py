@@ -153,8 +153,8 @@ def _set_lake_files(connection: duckdb.DuckDBPyConnection, lake: Storage, files:
 
     A local lake is read by DuckDB itself (read_parquet). A lake on object storage is read through
     pyarrow.fs into an Arrow table that DuckDB scans in place: DuckDB 2.0.0 has no httpfs offline,
-    and reading S3 with duckdb 1.5.5 + httpfs measured only ~10% faster (`benchmarks.lake_on_s3`),
-    not worth pinning DuckDB back a major version (docs/SCALING.md).
+    and reading S3 with duckdb 1.5.5 + httpfs measured as fast as this, within ±10%
+    (`benchmarks.lake_on_s3`): no reason to pin DuckDB back a major version (docs/SCALING.md).
     """
     if not files:
         return False
