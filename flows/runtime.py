@@ -27,7 +27,8 @@ def run_flow(flow: str, source: str | None, body: Callable[[Run], None]) -> RunS
     """Run `body` as this flow run: Prefect tasks, its logger and id; artifacts at the end."""
     dask_address = dask_address_from_env()
     stage_functions = Stages(discover=tasks.discover, fetch=tasks.fetch, extract=tasks.extract,
-                             load=tasks.load, record_run=tasks.record_run, publish=tasks.publish,
+                             load=tasks.load, record_run=tasks.record_run,
+                             snapshot_fetch_failures=tasks.snapshot_fetch_failures, publish=tasks.publish,
                              extract_in_parallel=extract_on_dask(dask_address) if dask_address
                              else extract_in_processes,
                              parallel_min_documents=1 if dask_address else None)

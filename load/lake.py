@@ -45,8 +45,10 @@ from extract.datadir import Storage
 from load.files import fsync_path, write_stored
 from load.locks import file_lock
 from load.rows import DocumentMeta, RunRow, partition_year, run_row, table_rows
-from load.tables import DOCUMENT_TABLES, RUNS, SCHEMAS
+from load.tables import DOCUMENT_TABLES, FETCH_FAILURES, RUNS, SCHEMAS
 from transform.record import MinutesRecord
+
+FETCH_FAILURES_FILE = "snapshot.parquet"
 
 DEFAULT_BATCH_DOCS = 200
 LOCK_NAME = ".lock"
@@ -92,6 +94,23 @@ def write_run(lake_root: LakeRoot, run: RunRow) -> None:
     target = storage.path(RUNS, f"year={run.started_at.year}", f"{run.run_id}.parquet")
     with file_lock(lake_lock_path(storage), what="the lake"):  # a sweep clears temp files
         _write_parquet(storage, target, table)
+
+
+def write_fetch_failures(lake_root: LakeRoot, rows: list[dict]) -> None:
+    """Replace the snapshot of URLs that failed and have not succeeded since (one file, atomic)."""
+    storage = lake_storage_of(lake_root)
+    table = pa.Table.from_pylist(rows, schema=SCHEMAS[FETCH_FAILURES])
+    with file_lock(lake_lock_path(storage), what="the lake"):
+        _write_parquet(storage, storage.path(FETCH_FAILURES, FETCH_FAILURES_FILE), table)
+
+
+def fetch_failures_files(lake_root: LakeRoot) -> list[PurePath]:
+    """The fetch-failures snapshot, once one was written (as lake_files gives paths)."""
+    storage = lake_storage_of(lake_root)
+    if not storage.exists(FETCH_FAILURES, FETCH_FAILURES_FILE):
+        return []
+    path = storage.path(FETCH_FAILURES, FETCH_FAILURES_FILE)
+    return [Path(path) if storage.is_local else PurePosixPath(path)]
 
 
 def lake_files(lake_root: LakeRoot, table: str) -> list[PurePath]:

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from extract.datadir import DataDir, Storage
 from load.files import replace_durably
-from load.lake import batch_of, lake_files, lake_lock_path, read_lake_file
+from load.lake import batch_of, fetch_failures_files, lake_files, lake_lock_path, read_lake_file
 from load.locks import LockTimeout, file_lock
 from load.sql_files import SQL_DIR, WarehouseError, named_blocks, one_line, read_sql
 from load.tables import ALL_TABLES, DOCUMENT_TABLES, RUNS
@@ -141,6 +141,9 @@ def _load_from_lake(connection: duckdb.DuckDBPyConnection, lake: Storage) -> int
         connection.execute(_sql("delete_runs"))
         if _set_lake_files(connection, lake, lake_files(lake, RUNS)):
             connection.execute(_sql("insert_runs"))
+        connection.execute(_sql("delete_fetch_failures"))
+        if _set_lake_files(connection, lake, fetch_failures_files(lake)):
+            connection.execute(_sql("insert_fetch_failures"))
         connection.execute("COMMIT")
     except Exception:
         connection.execute("ROLLBACK")

@@ -24,13 +24,14 @@ from load.tables import DOCUMENT_TABLES
 from tests.load.load_corpus import document, expected_rows
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LOADER = "tests.load.loader_proc"  # run as a module from the repository root: it imports tests.load
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
 
 def _loader(data_dir: DataDir, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", LOADER, str(data_dir.root), *args], cwd=REPO_ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # As a module from the repository root: it imports the shared test corpus (tests.load.load_corpus).
+    return subprocess.Popen([sys.executable, "-m", "tests.load.loader_proc", str(data_dir.root), *args],
+                            cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def _read_until(process: subprocess.Popen[str], wanted: str) -> None:
