@@ -188,6 +188,7 @@ def main(
         print_table(results, Console(width=max(TABLE_WIDTH, shutil.get_terminal_size().columns)))
         progress.print(f"figures written to {out}")
     finally:
+        cli_runs.stop_server(workdir / "prefect-home")  # the background Prefect server of the runs
         if keep:
             progress.print(f"working data kept in {workdir}")
         else:

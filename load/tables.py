@@ -72,6 +72,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("issued_by", pa.string()),
         ("issued_date", pa.date32()),
         ("disclosure", pa.string()),
+        # Share of the header fields the parser found, 0–1 (transform.grammar.quality.HEADER_FIELDS).
+        ("completeness", pa.float64()),
     ]),
     "agenda_items": pa.schema([
         ("doc_id", pa.string()),

@@ -187,7 +187,7 @@ def _check_source(ctx: typer.Context, source: str | None, *, reprocess: bool) ->
 
 def _run_flow(label: str, call: Callable[[Any], RunSummary]) -> None:
     flows = _import_flows()
-    with _progress_view(label) as reporter, flows.progress.reporting_to(reporter):
+    with _progress_view(label) as reporter, flows.progress.reporting_to(reporter), _prefect_api(flows):
         try:
             summary = call(flows)
         except Exception as error:
@@ -236,6 +236,32 @@ class _BarReporter:
         self.progress.advance(self.bars[stage], done)
 
 
+@contextmanager
+def _prefect_api(flows: Any) -> Iterator[None]:
+    """The Prefect API the flow reports to: the one the user configured (PREFECT_API_URL, a profile),
+    else the local background server, started on first use (minutes_etl/prefect_server.py), else
+    with MINUTES_PREFECT_SERVER=ephemeral Prefect's temporary server inside this command."""
+    from minutes_etl import prefect_server
+
+    try:
+        background = prefect_server.mode() == "background"
+    except prefect_server.ServerError as bad:
+        raise CommandError(str(bad)) from None
+    if flows.api.configured_api_url() is not None or not background:
+        yield
+        return
+    try:
+        record, started = prefect_server.ensure_running()
+    except prefect_server.ServerError as failed:
+        raise CommandError(str(failed)) from None
+    if started and stderr.is_terminal:
+        stderr.print(f"started a local Prefect server at {record.api_url} for this and later commands "
+                     "(`minutes server stop` stops it)", markup=False)
+    os.environ["PREFECT_API_URL"] = record.api_url  # for the processes the flow starts (pool workers)
+    with flows.api.using_api(record.api_url):
+        yield
+
+
 def _import_flows() -> Any:
     """Import Prefect (through the flows) with this command's environment, and quiet its console logs."""
     for key, value in PREFECT_DEFAULTS.items():
@@ -243,6 +269,7 @@ def _import_flows() -> Any:
     import logging
     from types import SimpleNamespace
 
+    import flows.api
     import flows.backfill
     import flows.ingest
     import flows.nightly
@@ -252,7 +279,7 @@ def _import_flows() -> Any:
     if not _State.verbose:
         set_console_level(logging.CRITICAL + 1)  # the UI's logs (Prefect's API handler) stay
     return SimpleNamespace(nightly=flows.nightly, backfill=flows.backfill, ingest=flows.ingest,
-                           progress=pipeline.progress)
+                           progress=pipeline.progress, api=flows.api)
 
 
 MAX_SKIPPED_LISTED = 50  # a folder full of other files must not bury the summary
@@ -292,6 +319,50 @@ def _print_summary(summary: RunSummary) -> None:
     stages = ", ".join(f"{stage} {spent:.1f} s" for stage, spent in summary.timings.items())
     stdout.print(f"stages: {stages}", markup=False)
     stdout.print(f"source: {summary.source} · {seconds:.1f} s · warehouse: {summary.warehouse}", markup=False)
+
+
+# --- the local Prefect server ---------------------------------------------------------------------
+
+server_app = typer.Typer(help="The local Prefect server run and backfill use when no PREFECT_API_URL is "
+                              "set: started in the background on first use, then reused.",
+                         no_args_is_help=True)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start() -> None:
+    """Start the local Prefect server (or find it running) and print its API URL."""
+    from minutes_etl import prefect_server
+
+    try:
+        record, _ = prefect_server.ensure_running()
+    except prefect_server.ServerError as failed:
+        raise CommandError(str(failed)) from None
+    stdout.print(record.api_url, markup=False)
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Print the local Prefect server's API URL and pid, or say it is not running (exit 1)."""
+    from minutes_etl import prefect_server
+
+    record = prefect_server.running()
+    if record is None:
+        raise CommandError(f"no local Prefect server is running (state in {prefect_server.state_dir()})")
+    stdout.print(f"{record.api_url} pid {record.pid} prefect {record.prefect_version}", markup=False)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the local Prefect server (its database stays for the next start)."""
+    from minutes_etl import prefect_server
+
+    try:
+        record = prefect_server.stop()
+    except prefect_server.ServerError as failed:
+        raise CommandError(str(failed)) from None
+    stdout.print("no local Prefect server was running" if record is None
+                 else f"stopped the local Prefect server (pid {record.pid})", markup=False)
 
 
 # --- parse ----------------------------------------------------------------------------------------

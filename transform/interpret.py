@@ -19,7 +19,9 @@ def interpret(layer: TextLayer, hints: DocHints | None, doc_id: str) -> MinutesR
     """Parse one text layer. Raises Quarantine (`not_minutes`) for a document that is not minutes."""
     record = parse_minutes(paragraphs_from_layer(layer), merge_hints(layer_hints(layer), hints), doc_id)
     record.page_count = layer.page_count
-    record.furniture = [Furniture(line.page, line.kind, line.text) for line in layer.furniture]
+    # the layer's furniture first, then what the grammar set apart (a web page's header lines)
+    record.furniture = [*(Furniture(line.page, line.kind, line.text) for line in layer.furniture),
+                        *record.furniture]
     return record
 
 

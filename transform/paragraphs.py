@@ -12,6 +12,7 @@ not paragraphs, and an entry broken by a line or page break is rejoined.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import statistics
@@ -27,6 +28,7 @@ from transform.normalize import (
     spaced,
 )
 from transform.record import Paragraph
+from transform.simplify import to_simplified
 from transform.vocabulary import ATTENDANCE_ROLES, CN_DATE, COLOPHON_LABELS, COMPILED_SUFFIX, ISSUED_SUFFIX
 
 # A line opening with one of these starts a paragraph wherever it sits on the page.
@@ -91,7 +93,9 @@ def paragraphs_from_layer(layer: TextLayer) -> list[Paragraph]:
 
 def paragraphs_from_lines(pdf: TextLayer) -> list[Paragraph]:
     """Paragraphs of positioned body lines (furniture is already apart), from their geometry."""
-    lines = pdf.lines
+    # why here: markers (記錄：, 請假：) must be read in simplified form to assemble paragraphs
+    lines = [dataclasses.replace(line, text=text)
+             for line, text in zip(pdf.lines, to_simplified([line.text for line in pdf.lines]), strict=True)]
     left, right = pdf.left_margin, pdf.right_margin
     pitch = _usual_pitch(lines)
     layout: list[_Line] = []
@@ -173,6 +177,7 @@ def paragraphs_from_text(raw: list[str]) -> list[Paragraph]:
     space a paragraph's last line (or an attendance entry's) ends with. Anything else is read as
     one paragraph per line. `raw` are the file's lines, page furniture already removed.
     """
+    raw = to_simplified(raw)
     if not _is_layout_text(raw):
         return _paragraphs([_Line(text=line.strip(), ends_paragraph=True, blank_before=True) for line in raw])
     content = [line for line in raw if line != ""]
@@ -226,7 +231,7 @@ def _full_width(lines: list[str]) -> float:
 def paragraphs_from_blocks(blocks: list[str]) -> list[Paragraph]:
     """HTML article paragraphs, one block each (line breaks inside a block are not paragraph ends)."""
     paragraphs: list[Paragraph] = []
-    for block in blocks:
+    for block in to_simplified(blocks):
         text = _finish(block, attendance=attendance_label(block) is not None)
         if text:
             paragraphs.append(Paragraph(seq=len(paragraphs) + 1, text=text))

@@ -89,6 +89,11 @@ TRANSITIONS = (
     "现将会议讨论研究的有关事项纪要如下",
     "现将会议议定事项纪要如下",
     "现将会议主要精神纪要如下",
+    # 会议议题：… / 列席情况：… / 会议议定事项： before the numbered items
+    "会议议定事项",
+    "会议议定",
+    "会议决定事项",
+    "会议研究议定事项如下",
 )
 
 # Attendance entry endings meaning "a representative of these organizations", not a named person.
@@ -126,3 +131,47 @@ CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS)
 CN_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 # The same, normalized (no spaces), with the parts captured: year, month, day.
 CN_DATE_PARTS = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
+
+
+# --- issue 14: other places' house styles -------------------------------------------------------
+
+# Words that say a meeting was held: an opening names its meeting with one of them (召开市政府第5次
+# 常务会议, …常务会议在区政府召开, 主持…会议); a notice that merely cites a meeting (经市政府第5次常务
+# 会议研究同意) has none, and is not minutes.
+CONVENING_WORDS = ("主持", "召开", "举行")
+# The weekday some openings print after the date: 3月5日（星期二）上午.
+WEEKDAY_NOTE = r"[（(](?:星期|周)[一二三四五六日天][）)]"
+
+# A header block instead of an opening sentence (时间：… 地点：… 主持人：… 出席：…). Label -> field.
+HEADER_BLOCK_LABELS: dict[str, str] = {
+    "会议时间": "time", "时间": "time",
+    "会议地点": "place", "地点": "place",
+    "主持人": "chair", "会议主持": "chair", "主持": "chair",
+    "出席人员": "出席", "出席": "出席", "参会人员": "出席",
+    "列席人员": "列席", "列席情况": "列席", "列席": "列席",
+    "请假人员": "请假", "请假": "请假", "缺席": "请假",
+    "记录人": "recorder", "记录": "recorder",
+    "会议议题": "agenda", "议题": "agenda",
+}
+# Attendance labels in their longer forms, read as the role they name (列席情况： is 列席：).
+ATTENDANCE_LABEL_FORMS: dict[str, str] = {
+    label: role for label, role in HEADER_BLOCK_LABELS.items() if role in ("出席", "列席", "请假")}
+# An agenda announced before the decisions: 会议议题：一、审议《…》；二、听取….
+AGENDA_LIST_LABELS = ("会议议题", "议题")
+
+# A decision printed under each item heading (一、审议《…》 / 会议议定：原则同意，…): it is the
+# item's clause, labelled by these words instead of （一）.
+DECISION_LEADS = ("会议议定", "会议决定", "议定事项", "会议意见")
+
+# Items printed without numbers, one paragraph each (会议审议通过《…》。 / 会议听取了…的汇报。):
+# what such a paragraph opens with after 会议 (还).
+UNNUMBERED_ITEM_VERBS = ("审议", "审定", "听取", "研究", "传达", "学习", "部署", "布置", "讨论")
+
+# Clauses run together in one paragraph: 一是…二是…, 一要…二要…, （1）…（2）….
+INLINE_ENUMERATION_SUFFIXES = ("是", "要")
+
+# A web page's header copied with the minutes (来源：…网站 日期：2023-05-06 10:20:30, 索引号：…):
+# not the minutes' text. Labels of the publication date, then the header's other labels.
+PUBLICATION_DATE_LABELS = ("发布时间", "发布日期", "生成日期", "公开日期", "日期", "时间")
+PAGE_HEADER_LABELS = ("来源", "信息来源", "文章来源", "发布机构", "发布单位", "索引号", "主题分类",
+                      "作者", "浏览次数", "点击数", "阅读次数", "访问次数", "字号", "责任编辑")

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from load.rows import DocumentMeta, table_rows
+from transform.grammar.quality import completeness
 from transform.record import (
     AgendaItem,
     AttendanceEntry,
@@ -36,6 +37,7 @@ def seed_record(stem: str, doc_id: str) -> MinutesRecord:
         key: dt.date.fromisoformat(value) if key.endswith("_date") and value else value
         for key, value in data["meeting"].items()
     })
+    meeting.completeness = completeness(vars(meeting))
     items = [
         AgendaItem(item["item_no"], item["kind"], item["heading"],
                    [Clause(**clause) for clause in item["clauses"]])

@@ -147,6 +147,9 @@ def test_a_version_1_warehouse_is_migrated_when_published(data_dir: DataDir) -> 
     assert report.migrations_applied == migrations
     _, rows = run_query(data_dir, "SELECT version FROM schema_migrations ORDER BY version")
     assert rows == [(1,), *[(int(name[:4]),) for name in migrations]]
+    assert "0005_meetings_completeness" in migrations
+    _, measured = run_query(data_dir, "SELECT count(*) FROM meetings WHERE completeness IS NOT NULL")
+    assert measured[0][0] > 0
     _, furniture = run_query(data_dir, "SELECT count(*) FROM page_furniture")
     _, boxed = run_query(data_dir, "SELECT count(*) FROM paragraphs WHERE x0 IS NOT NULL")
     assert furniture[0][0] > 0 and boxed[0][0] > 0
@@ -168,3 +171,19 @@ def test_every_report_query_runs_and_returns_rows(data_dir: DataDir) -> None:
     _, hits = run_query(data_dir, "SELECT DISTINCT doc_id FROM search_paragraphs('养殖水域滩涂')")
     _, direct = run_query(data_dir, "SELECT DISTINCT doc_id FROM paragraphs WHERE text LIKE '%养殖水域滩涂%'")
     assert sorted(hits) == sorted(direct) and hits
+
+
+def test_the_dictionary_agrees_with_the_schema_its_keys_and_its_own_examples(data_dir: DataDir) -> None:
+    """load/tables.py is the schema; the dictionary's keys are its keys, and every example the
+    dictionary gives is a value of the column's type (an example that drifted from the type fails)."""
+    documented = {entry.name: entry for entry in describe()}
+    for table, key in KEYS.items():
+        assert tuple(documented[table].key) == key, table
+    with connect_readonly(_published(data_dir)) as connection:
+        for entry in documented.values():
+            for column in entry.columns:
+                if column.example is None or column.type.endswith("[]") or column.type.startswith("STRUCT"):
+                    continue
+                cast = connection.execute(f"SELECT TRY_CAST(? AS {column.type})", [column.example]).fetchone()
+                assert cast is not None and cast[0] is not None, (
+                    f"{entry.name}.{column.name}: example {column.example!r} is not a {column.type}")

@@ -23,7 +23,7 @@ def parse_attendance_block(text: str, warnings: list[str]) -> list[AttendanceEnt
     if role is None:
         return []
     rows: list[AttendanceEntry] = []
-    for raw in _entries(text[len(role) + 1:]):
+    for raw in _entries(re.split("[：:]", text, maxsplit=1)[1]):
         for organization, person in _read_entry(role, raw, warnings):
             rows.append(AttendanceEntry(role=role, seq=len(rows) + 1, organization=organization,
                                         person_name=person, raw=raw))

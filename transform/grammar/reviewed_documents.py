@@ -27,7 +27,9 @@ def reviewed_documents(items: list[AgendaItem]) -> list[ReviewedDocument]:
             clause = _clause_naming(item, title)
             rows.append(ReviewedDocument(
                 item_no=item.item_no, title=title, action=action,
-                outcome=_outcome(clause, title), lead_agency=_lead_agency(clause, title)))
+                # why the heading too: 审议通过《…》 states the outcome where no clause does
+                outcome=_outcome(clause, title) or _outcome(item.heading, title),
+                lead_agency=_lead_agency(clause, title)))
     return rows
 
 
