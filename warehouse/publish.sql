@@ -89,7 +89,7 @@ DELETE FROM fetch_failures;
 -- The snapshot the last run wrote: URLs that failed and have not succeeded since.
 INSERT INTO fetch_failures BY NAME
 SELECT * EXCLUDE (filename)
-FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true);
+FROM lake_input;
 
 -- name: count_rows
 SELECT count(*) FROM {table};

@@ -85,8 +85,10 @@ def test_a_backfill_on_dask_and_s3_equals_a_local_backfill(
 
 
 def test_dask_without_a_prefect_server_is_a_one_line_error(cluster: DaskCluster, tmp_path: Path) -> None:
-    """Workers cannot report to the flow's temporary server: say what to set, fetch nothing."""
+    """With Prefect's temporary in-process server (no PREFECT_API_URL), workers could report nowhere:
+    say what to set, fetch nothing."""
     env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    env["MINUTES_PREFECT_SERVER"] = "ephemeral"
     env["MINUTES_DASK_ADDRESS"] = cluster.address
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
     done = subprocess.run([str(MINUTES), "--data-dir", str(tmp_path / "data"), "backfill"], env=env,
