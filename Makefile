@@ -6,13 +6,15 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum 
 DEV_STAMP := $(VENV)/.dev-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 # CJK TrueType fonts the demo corpus embeds (AR PL SungtiL / KaitiM GB, Debian packages).
 FONTS  := /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf /usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf
+# Debian's headless Chromium and its WebDriver, for the report's browser test (tests/report).
+BROWSER := /usr/bin/chromium /usr/bin/chromedriver
 
-.PHONY: run test lint bench fonts clean
+.PHONY: run test lint bench fonts browser clean
 
 run: $(STAMP) fonts
 	$(BIN)/minutes run
 
-test: $(DEV_STAMP) fonts
+test: $(DEV_STAMP) fonts browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -40,6 +42,13 @@ $(STAMP): $(VENV)/bin/python pyproject.toml constraints.txt
 $(DEV_STAMP): $(STAMP)
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
+
+browser: $(BROWSER)
+
+$(BROWSER):
+	@command -v apt-get >/dev/null || { echo "need the Debian packages chromium chromium-driver" >&2; exit 1; }
+	(apt-get install -y -q chromium chromium-driver >/dev/null 2>&1) || \
+	  (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null)
 
 clean:
 	rm -rf $(VENV) data build .pytest_cache
