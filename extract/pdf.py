@@ -308,6 +308,7 @@ def _assemble(lines: list[TextLine], page_count: int, width: float, height: floa
     furniture.extend(
         FurnitureLine(1, "masthead", _squeeze(line.text), line.top, line.bottom) for line in masthead
     )
+    furniture.sort(key=lambda item: (item.page, item.top))  # reading order: page, then top to bottom
     body = body[len(masthead) :]  # the masthead is where page 1 begins
     left = _left_margin(body)
     right = _right_margin(body)

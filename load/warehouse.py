@@ -14,11 +14,14 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
+import pyarrow as pa
 import yaml
 
 from load.files import replace_durably
@@ -27,6 +30,7 @@ from load.locks import LockTimeout, file_lock
 from load.tables import ALL_TABLES, DOCUMENT_TABLES, RUNS
 from minutes_etl.settings import DataDir
 
+T = TypeVar("T")
 SQL_DIR = Path(__file__).resolve().parents[1] / "warehouse"
 READ_ONLY_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL"})
 _MIGRATION_FILE = re.compile(r"^(\d+)_(\w+)\.sql$")
@@ -171,6 +175,25 @@ def connect_readonly(data_dir: DataDir) -> duckdb.DuckDBPyConnection:
 
 def run_query(data_dir: DataDir, sql: str) -> tuple[list[str], list[tuple]]:
     """Run read-only SQL; returns the column names and rows of the last statement."""
+    def fetch(connection: duckdb.DuckDBPyConnection, last: Statement) -> tuple[list[str], list[tuple]]:
+        result = connection.execute(last)
+        columns = [column[0] for column in result.description or []]
+        return columns, result.fetchall() if result.description else []
+
+    return _run_read_only(data_dir, sql, fetch)
+
+
+def run_query_arrow(data_dir: DataDir, sql: str) -> pa.Table:
+    """Like run_query, the last statement's result as an Arrow table: column types kept (exports)."""
+    return _run_read_only(data_dir, sql, lambda connection, last: connection.sql(last.query).to_arrow_table())
+
+
+Statement = duckdb.Statement
+
+
+def _run_read_only(data_dir: DataDir, sql: str,
+                   fetch: Callable[[duckdb.DuckDBPyConnection, Statement], T]) -> T:
+    """Check every statement is read-only, run all but the last, and fetch the last one's result."""
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as error:
@@ -185,15 +208,13 @@ def run_query(data_dir: DataDir, sql: str) -> tuple[list[str], list[tuple]]:
                 f"(allowed: {', '.join(sorted(READ_ONLY_STATEMENTS))})")
     connection = connect_readonly(data_dir)
     try:
-        for statement in statements:
-            result = connection.execute(statement)
-        columns = [column[0] for column in result.description or []]
-        rows = result.fetchall() if result.description else []
+        for statement in statements[:-1]:
+            connection.execute(statement)
+        return fetch(connection, statements[-1])
     except duckdb.Error as error:
         raise QueryError(_one_line(error)) from None
     finally:
         connection.close()
-    return columns, rows
 
 
 def describe(table: str | None = None) -> list[TableDoc]:

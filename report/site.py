@@ -71,8 +71,8 @@ def build_report(data_dir: DataDir, out: Path | None = None) -> SiteReport:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
         page_images, chart_count = _write_site(staging, data, data_dir)
-        (staging / MARKER).write_text("built by `minutes report`; the whole folder is replaced by the next build\n",
-                                      encoding="utf-8")
+        (staging / MARKER).write_text(
+            "built by `minutes report`; the whole folder is replaced by the next build\n", encoding="utf-8")
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -204,7 +204,8 @@ def _chart_specs(data: ReportData) -> list[tuple[charts.Chart, ChartView]]:
     months = data.meetings_per_month
     specs.append((
         charts.vertical_bars("meetings_per_month", "Meetings per month",
-                             [r["month"] for r in months], [r["meetings"] for r in months], ylabel="meetings"),
+                             [r["month"] for r in months], [r["meetings"] for r in months],
+                             ylabel="meetings"),
         ChartView("meetings_per_month", "Meetings per month", ["month", "meetings"],
                   [[r["month"], r["meetings"]] for r in months if r["meetings"]])))
 
@@ -226,7 +227,8 @@ def _chart_specs(data: ReportData) -> list[tuple[charts.Chart, ChartView]]:
         charts.horizontal_bars("agency_followups", "Agencies charged with follow-up (top 20)",
                                [r["lead_agency"] for r in agencies],
                                {"assignments": [r["assignments"] for r in agencies]}, xlabel="assignments"),
-        ChartView("agency_followups", "Agencies charged with follow-up", ["lead agency", "assignments", "meetings"],
+        ChartView("agency_followups", "Agencies charged with follow-up",
+                  ["lead agency", "assignments", "meetings"],
                   [[r["lead_agency"], r["assignments"], r["meetings"]] for r in agencies])))
 
     attendance = data.attendance_by_organization
@@ -238,11 +240,13 @@ def _chart_specs(data: ReportData) -> list[tuple[charts.Chart, ChartView]]:
     specs.append((
         charts.horizontal_bars("attendance_by_organization", "Attendance by organization (top 20)",
                                organizations, by_role, xlabel="attendances"),
-        ChartView("attendance_by_organization", "Attendance by organization", ["organization", "role", "attendances"],
+        ChartView("attendance_by_organization", "Attendance by organization",
+                  ["organization", "role", "attendances"],
                   [[r["organization"], r["role"], r["attendances"]] for r in attendance])))
 
     statuses = data.documents_by_status
-    labels = [r["status"] if r["reason_code"] is None else f"quarantined: {r['reason_code']}" for r in statuses]
+    labels = [r["status"] if r["reason_code"] is None else f"quarantined: {r['reason_code']}"
+              for r in statuses]
     specs.append((
         charts.horizontal_bars("documents_by_status", "Documents by status and quarantine reason", labels,
                                {"documents": [r["documents"] for r in statuses]}, xlabel="documents"),

@@ -8,7 +8,8 @@ from typing import Any
 
 # Bump when parsing or normalization changes output: documents parsed by an older
 # version are re-extracted by `minutes backfill --reprocess`, and caches are keyed on it.
-PARSER_VERSION = "1.1.0"  # 1.1.0: furniture keeps page and kind, paragraphs their box (issue 3)
+PARSER_VERSION = "1.1.1"  # 1.1.1: page furniture in reading order; 1.1.0: furniture keeps page and kind,
+#                            paragraphs their box (issue 3)
 
 
 @dataclass

@@ -183,6 +183,9 @@ class _DocWriter:
         return agency, topic
 
     def fill(self, template: str, agency: str, topic: str) -> str:
+        # A topic ending in the word the template puts after it reads once: 人防工程管理 +
+        # {topic}管理规定 -> 苏州市人防工程管理规定, not …管理管理规定.
+        template = template.replace("{topic}" + topic[-2:], "{topic}")
         return template.format(topic=topic, agency=agency, y=self.year, y2=self.year + 2)
 
     def body_clauses(self, agency: str, topic: str, count: int) -> list[str]:
