@@ -325,7 +325,7 @@ def _print_summary(summary: RunSummary) -> None:
 @app.command()
 def parse(
     # Not typer's exists=/dir_okay= checks: they make a missing file a usage error (exit 2), and a
-    # bad input to parse is a failure (exit 1, CONTRACT §2).
+    # bad input to parse is a failure (exit 1, docs/INTERFACE.md §2).
     path: Annotated[Path, typer.Argument(metavar="PATH",
                                          help="A .pdf, .html/.htm/.shtml detail page or .txt file.")],
     output: Annotated[TextFormat, typer.Option(

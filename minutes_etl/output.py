@@ -109,6 +109,8 @@ def cell_text(value: Any) -> str:
         return value
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, float):
+        return repr(value)  # every digit; NaN and infinities as nan, inf (JSON has none: null there)
     if isinstance(value, list | tuple | dict):
         return json.dumps(json_value(value), ensure_ascii=False)
     return str(json_value(value))

@@ -195,7 +195,7 @@ def paragraphs_from_text(text: str) -> list[Paragraph]:
 
 
 def _without_furniture(raw: list[str]) -> list[str]:
-    """The lines minus page furniture, which is never text (CONTRACT §4 rule 1): text saved from
+    """The lines minus page furniture, which is never text (docs/INTERFACE.md §4 rule 1): text saved from
     a PDF viewer keeps the footers and headers. Dropped are page numbers (`— 3 —`, `－3－`) and
     a running head: the same line printed next to a page number at two page breaks or more."""
     numbers = {i for i, line in enumerate(raw) if line.strip() and is_page_number(line)}

@@ -1,4 +1,4 @@
-"""The structured minutes record (CONTRACT §5) as plain dataclasses."""
+"""The structured minutes record (docs/INTERFACE.md §5) as plain dataclasses."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ class MinutesRecord:
     furniture: list[Furniture] = field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The CONTRACT §5 JSON shape: dates as ISO strings, no internal fields."""
+        """The docs/INTERFACE.md §5 JSON shape: dates as ISO strings, no internal fields."""
         data = asdict(self)
         data.pop("page_count")
         data.pop("furniture")

@@ -7,7 +7,7 @@ grammar matches against stays in `transform.grammar.vocabulary`.
 
 from __future__ import annotations
 
-# Attendance blocks (CONTRACT §4: one paragraph each, `出席：A B C`).
+# Attendance blocks (docs/INTERFACE.md §4: one paragraph each, `出席：A B C`).
 ATTENDANCE_ROLES = ("出席", "列席", "请假")
 
 # Suffixes of agency names: where an `organization+person` entry's organization ends

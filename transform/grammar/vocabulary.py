@@ -7,7 +7,7 @@ own words (GB/T 9704 常务会议纪要), so minutes of any city, district or co
 
 from __future__ import annotations
 
-# CONTRACT §5: the fixed `kind` vocabulary of an agenda item.
+# docs/INTERFACE.md §5: the fixed `kind` vocabulary of an agenda item.
 ITEM_KINDS = ("审议废止", "审议", "听取", "传达学习", "学习贯彻", "布置", "研究", "学法", "其他")
 FALLBACK_KIND = "其他"
 
