@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.measure import ProcessRun, run_measured
-from benchmarks.stages import Figure
+from benchmarks.stage_timings import Figure
 
 # Prefect's ephemeral server takes 11-30 s to start on this machine (team brief).
 PREFECT_ENV = {

@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.stages import Figure
+from benchmarks.stage_timings import Figure
 
 MEMORY_FLAT_TOLERANCE = 1.25  # "flat": peak at N at most 25 % above the peak at N/4
 

@@ -24,8 +24,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from extract.datadir import DataDir
 from extract.detail_page import decode_html
-from extract.documents import FetchedDocument, stored_documents
 from extract.entry_fetch import EntryFetcher, FetchFailure
 from extract.http import FetchError, PoliteClient
 from extract.listing import ListedLink, ListingEntry, in_window, next_pages, parse_listing
@@ -33,7 +33,7 @@ from extract.local_files import LOCAL_SOURCE, SUFFIXES, register_local_file
 from extract.manifest import Manifest, utc_now
 from extract.rawstore import RawStore
 from extract.sources import Source
-from minutes_etl.settings import DataDir
+from extract.stored_documents import FetchedDocument, stored_documents
 
 __all__ = [
     "ALL_FETCHES_FAILED", "LISTING_PAGE_FAILED", "LISTING_SHRANK", "LOCAL_SOURCE", "SOURCE_EMPTY", "SUFFIXES",

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from extract.detail_page import DetailPage, decode_html, parse_detail_page
-from extract.documents import FetchedDocument
 from extract.http import OFF_HOST, FetchError, PoliteClient
 from extract.listing import ListingEntry
 from extract.manifest import Manifest, utc_now
 from extract.rawstore import RawStore
 from extract.sources import Source
+from extract.stored_documents import FetchedDocument
 
 
 @dataclass

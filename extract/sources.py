@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -146,3 +148,20 @@ def _version() -> str:
         return metadata.version("minutes-etl")
     except metadata.PackageNotFoundError:
         return "0.0.0"
+
+
+DEMO_SOURCE = "demo"
+
+
+@contextmanager
+def served_source(name_or_url: str) -> Iterator[Source]:
+    """The source, ready to crawl for the duration of the block. The demo is a bundled copy of a
+    publication site: it is served on 127.0.0.1 while the block runs."""
+    if name_or_url != DEMO_SOURCE:
+        yield resolve_source(name_or_url)
+        return
+    from demo.server import serve_site
+    from demo.site import ensure_demo_site
+
+    with serve_site(ensure_demo_site()) as base_url:
+        yield resolve_source(name_or_url, base_url)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from prefect import flow
 
-from extract.sources import resolve_source
-from flows.params import check_fetchable
-from flows.pipeline import Run, discover_and_fetch, run_flow, served_source_url, source_name
-from flows.summary import RunSummary
+from extract.sources import served_source
+from flows.runtime import run_flow
+from pipeline.params import check_fetchable, source_name
+from pipeline.run import Run
+from pipeline.summary import RunSummary
 
 
 @flow(name="nightly", description="Incremental: fetch what the source published since the last run, "
@@ -18,9 +19,8 @@ def nightly(source: str | None = None) -> RunSummary:
     check_fetchable(name, reprocess=False)
 
     def body(run: Run) -> None:
-        with served_source_url(name) as base_url:
-            source_config = resolve_source(name, base_url)
-            discover_and_fetch(run, source_config, incremental=True)
+        with served_source(name) as source_config:
+            run.discover_and_fetch(source_config, incremental=True)
         # What was just fetched, and anything an earlier run fetched but did not get to load.
         run.process(run.unfinished(source_config.name))
 

@@ -30,13 +30,20 @@ from rich.progress import (
 from rich.table import Table
 from typer.core import TyperGroup
 
-from flows.params import ALL_SOURCES, LOCAL_SOURCE, STORED_ONLY_SOURCES, check_fetchable, date_window
-from flows.progress import SilentReporter
+from extract.datadir import DataDir
 from minutes_etl.output import TableFormat, print_rows
-from minutes_etl.settings import DataDir
+from pipeline.params import (
+    ALL_SOURCES,
+    LOCAL_SOURCE,
+    SOURCE_ENV,
+    STORED_ONLY_SOURCES,
+    check_fetchable,
+    date_window,
+)
+from pipeline.progress import SilentReporter
 
 if TYPE_CHECKING:
-    from flows.summary import RunSummary
+    from pipeline.summary import RunSummary
 
 class _Commands(TyperGroup):
     """The command group, with one rule for a reader that stops reading (`minutes sql … | head -2`):
@@ -99,7 +106,7 @@ class _State:
 DataDirOption = Annotated[Path | None, typer.Option(
     "--data-dir", envvar="MINUTES_DATA_DIR", file_okay=False,
     help="Data directory (raw store, lake, warehouse). Default ./data")]
-SOURCE_ENV = "MINUTES_SOURCE"
+
 
 
 def version_text() -> str:
@@ -271,13 +278,13 @@ def _import_flows() -> Any:
     import flows.backfill
     import flows.ingest
     import flows.nightly
-    import flows.progress
+    import pipeline.progress
     from flows.console import set_console_level
 
     if not _State.verbose:
         set_console_level(logging.CRITICAL + 1)  # the UI's logs (Prefect's API handler) stay
     return SimpleNamespace(nightly=flows.nightly, backfill=flows.backfill, ingest=flows.ingest,
-                           progress=flows.progress)
+                           progress=pipeline.progress)
 
 
 MAX_SKIPPED_LISTED = 50  # a folder full of other files must not bury the summary
@@ -338,12 +345,11 @@ def parse(
     if data_dir is not None:  # named after the command (before it, it is the global option: ignored)
         raise typer.BadParameter("parse reads the file given and touches no data directory; "
                                  "leave --data-dir out", param_hint="--data-dir")
-    # No Prefect anywhere on this path (flows.local_files imports none).
-    from flows.local_files import readable_suffix
-    from transform.pipeline import process_document
+    # No Prefect anywhere on this path: the plain pipeline core.
+    from pipeline.document import process_document
 
     data = _read_document(path)
-    record = process_document(data, readable_suffix(data, path.suffix.lower()), None)
+    record = process_document(data, path.suffix.lower(), None)
     if output is TextFormat.json:
         sys.stdout.write(json.dumps(record.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
     elif record.status == "parsed":
@@ -393,7 +399,7 @@ def sql(
       minutes sql -- "-- meetings per chair
       SELECT chair_name, count(*) FROM meetings GROUP BY 1"
     """
-    from load import warehouse
+    from load import query as warehouse_query
 
     _use_data_dir(data_dir)
     location = DataDir.from_env()
@@ -401,22 +407,26 @@ def sql(
         raise typer.BadParameter("the query is empty", param_hint="QUERY")
     if describe:
         try:
-            columns, rows = warehouse.dictionary_rows(query)
-        except warehouse.WarehouseError as unknown:
+            columns, rows = warehouse_query.dictionary_rows(query)
+        except warehouse_query.WarehouseError as unknown:
             raise typer.BadParameter(_one_line(unknown), param_hint="TABLE") from None
     elif report is not None:
-        reports = warehouse.report_queries()
+        reports = warehouse_query.report_queries()
         if report not in reports:
             raise typer.BadParameter(f"unknown report {report!r}; reports: {', '.join(sorted(reports))}",
                                      param_hint="--report")
-        columns, rows = _query(warehouse, location, reports[report])
+        columns, rows = _query(location, reports[report])
     elif query:
-        columns, rows = _query(warehouse, location, query)
+        columns, rows = _query(location, query)
     elif sys.stdin.isatty() and stdout.is_terminal:
         from minutes_etl.shell import run_shell
 
-        warehouse.connect_readonly(location).close()  # a missing warehouse: say so before the prompt
-        run_shell(stdout, lambda text: warehouse.run_query(location, text), warehouse.dictionary_rows)
+        try:  # a missing warehouse: say so before the prompt
+            warehouse_query.connect_readonly(location).close()
+        except warehouse_query.WarehouseError as error:
+            raise CommandError(_one_line(error)) from error
+        run_shell(stdout, lambda text: warehouse_query.run_query(location, text),
+                  warehouse_query.dictionary_rows)
         return
     else:
         raise typer.BadParameter("give a QUERY, --describe [TABLE] or --report NAME (on a terminal, no "
@@ -433,7 +443,7 @@ def report(
 ) -> None:
     """A static HTML site from the warehouse: charts, one page per meeting, each paragraph linked to
     its page (an image, the paragraph's box drawn) and the original file. Opens offline: index.html."""
-    from report.site import ReportError, build_report
+    from report.static_site import ReportError, build_report
 
     _use_data_dir(data_dir)
     try:
@@ -484,18 +494,20 @@ def export(
 @app.command()
 def status(data_dir: DataDirOption = None) -> None:
     """Documents, meetings, last runs, quarantined documents."""
-    from load import warehouse
+    from load import query as warehouse_query
 
     _use_data_dir(data_dir)
-    for title, query in warehouse.named_queries("status.sql").items():
-        columns, rows = _query(warehouse, DataDir.from_env(), query)
+    for title, query in warehouse_query.named_queries("status.sql").items():
+        columns, rows = _query(DataDir.from_env(), query)
         stdout.print(f"\n[bold]{title}[/bold]" if stdout.is_terminal else f"# {title}")
         print_rows(stdout, columns, rows, TableFormat.table)
 
 
-def _query(warehouse: Any, data_dir: DataDir, query: str) -> tuple[list[str], Sequence[Sequence[Any]]]:
+def _query(data_dir: DataDir, query: str) -> tuple[list[str], Sequence[Sequence[Any]]]:
+    from load import query as warehouse_query
+
     try:
-        return warehouse.run_query(data_dir, query)
+        return warehouse_query.run_query(data_dir, query)
     except Exception as error:  # a bad query, a missing or locked warehouse: the user's next step is clear
         raise CommandError(_one_line(error)) from error
 

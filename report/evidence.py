@@ -14,8 +14,8 @@ from pathlib import Path
 import pypdfium2
 
 from extract.rawstore import RawStore
+from extract.sniff import SNIFF_BYTES, is_pdf
 
-PDF_SIGNATURE = b"%PDF-"  # within a PDF's first 1024 bytes, whatever the file's name
 RENDER_SCALE = 1.5  # 72 dpi × 1.5: an A4 page at 893 × 1263 px, body text readable
 # Grey pages: a third of the size and time of colour PNGs (measured on the demo corpus: 114 vs 323 KB,
 # 0.07 vs 0.23 s a page), lossless for the text, and the coloured boxes drawn over them stand out.
@@ -79,7 +79,7 @@ def gather(raw: RawStore, doc_id: str, site: Path, *, pages: set[int] | None = N
     if original is None:
         return Evidence(None, {}, "the original file is not in the raw store")
     with original.open("rb") as head:
-        if PDF_SIGNATURE not in head.read(1024):  # an HTML or TXT document: no pages to show
+        if not is_pdf(head.read(SNIFF_BYTES)):  # an HTML or TXT document: no pages to show
             return Evidence(original, {})
     try:
         return Evidence(original, render_pages(original, site / "evidence" / doc_id, pages))

@@ -27,10 +27,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import xlsxwriter
 
-from load import warehouse
+from extract.datadir import DataDir
+from load import query
+from load.result_values import cell_text, json_value
 from load.tables import ALL_TABLES
-from minutes_etl.output import cell_text, json_value
-from minutes_etl.settings import DataDir
 
 XLSX_MAX_ROWS = 1_048_576 - 1  # Excel's rows a sheet, less the header
 XLSX_NAME = "warehouse.xlsx"
@@ -59,7 +59,7 @@ class Exported:
 
 def warehouse_tables(data_dir: DataDir) -> dict[str, bool]:
     """Table (or view) name → is a view, the pipeline's tables first in load order, then the others."""
-    _, rows = warehouse.run_query(data_dir, _sql("tables"))
+    _, rows = query.run_query(data_dir, _sql("tables"))
     found = dict(rows)
     order = [name for name in ALL_TABLES if name in found] + sorted(set(found) - set(ALL_TABLES))
     return {name: found[name] for name in order}
@@ -95,7 +95,7 @@ def export(data_dir: DataDir, fmt: ExportFormat, out: Path | None,
 
 
 def _read(data_dir: DataDir, table: str) -> pa.Table:
-    return warehouse.run_query_arrow(data_dir, _sql("table_rows").replace("{table}", table))
+    return query.run_query_arrow(data_dir, _sql("table_rows").replace("{table}", table))
 
 
 def _csv(data: pa.Table, path: Path) -> None:
@@ -171,4 +171,4 @@ def _atomic(path: Path, write: Any) -> None:
 
 
 def _sql(name: str) -> str:
-    return warehouse.named_queries("export.sql")[name]
+    return query.named_queries("export.sql")[name]

@@ -8,14 +8,10 @@ long enough for this machine (the ephemeral server takes 11-30 s to start).
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# pytest puts `tests/` first on sys.path, where `tests/transform/` would shadow the real
-# `transform` package (likewise extract/, load/, flows/): the project root goes first.
-sys.path.insert(0, str(REPO_ROOT))
 
 _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="minutes-prefect-home-"))
 os.environ.setdefault("PREFECT_HOME", str(_PREFECT_HOME))
@@ -27,7 +23,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # Tests never reach beyond this machine.
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 
-SEEDS_DIR = REPO_ROOT / "minutes_etl" / "demo" / "seeds"
+SEEDS_DIR = REPO_ROOT / "demo" / "seeds"
 
 
 # The session's real Prefect server (tests/prefect_harness.py), shared by tests/flows and tests/cli:

@@ -19,7 +19,7 @@ from tests.prefect_harness import PrefectServer
 
 pytestmark = pytest.mark.integration
 
-SEEDS = Path(__file__).resolve().parents[2] / "minutes_etl" / "demo" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 SEED_TEXT = sorted(p for p in SEEDS_DIR.glob("*.txt") if not p.name.endswith(".normalized.txt"))[1]
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from load import warehouse
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
+from load.publish import publish
 from tests.helpers import MINUTES, SEEDS_DIR
 from transform.record import PARSER_VERSION
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.integration
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real, empty warehouse: the pipe tests need rows from SQL, not documents."""
     root = tmp_path_factory.mktemp("pipes") / "data"
-    warehouse.publish(DataDir(root))
+    publish(DataDir(root))
     return root
 
 

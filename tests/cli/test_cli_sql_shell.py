@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from load import warehouse
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
+from load.publish import publish
 from tests.helpers import MINUTES
 
 pytestmark = pytest.mark.integration
@@ -59,7 +59,7 @@ class Terminal:
 @pytest.fixture
 def terminal(tmp_path: Path) -> Terminal:
     root = tmp_path / "data"
-    warehouse.publish(DataDir(root))
+    publish(DataDir(root))
     term = Terminal(root)
     yield term
     term.process.kill()

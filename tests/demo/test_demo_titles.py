@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from minutes_etl.demo.corpus import demo_docs, synthetic_docs
+from demo.corpus import demo_docs, synthetic_docs
 
 DOUBLED = re.compile(r"([\u4e00-\u9fff]{2})\1")  # 管理管理
 

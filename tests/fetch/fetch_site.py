@@ -35,8 +35,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from extract.datadir import DataDir
 from extract.sources import Source, resolve_source
-from minutes_etl.settings import DataDir
 
 SONG = Path("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf")
 LAST_MODIFIED = "Mon, 06 May 2024 08:00:00 GMT"

@@ -1,6 +1,6 @@
 """Realistic documents for load tests: the seed records, varied into a corpus of any size.
 
-Also used by the subprocess tests (tests/load/loader_proc.py) and benchmarks/publish.py, so it
+Also used by the subprocess tests (tests/load/loader_proc.py) and benchmarks/publish_timings.py, so it
 imports nothing from pytest.
 """
 
@@ -25,7 +25,7 @@ from transform.record import (
     ReviewedDocument,
 )
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "minutes_etl" / "demo" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 QUARANTINE_EVERY = 10  # every 10th document of a corpus is quarantined
 
 

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from load_corpus import document, expected_rows
 
+from extract.datadir import DataDir
 from load.lake import batch_of, lake_files
+from load.query import connect_readonly, run_query
 from load.rows import table_rows
 from load.tables import DOCUMENT_TABLES
-from load.warehouse import connect_readonly, run_query
-from minutes_etl.settings import DataDir
+from tests.load.load_corpus import document, expected_rows
 
 LOADER = Path(__file__).resolve().parent / "loader_proc.py"
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]

@@ -7,22 +7,16 @@ import datetime as dt
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from load_corpus import corpus, doc_id_for, document, expected_rows
 
+from extract.datadir import DataDir
 from load.lake import compact, lake_files, write_documents, write_run
 from load.locks import file_lock
+from load.publish import WarehouseLocked, publish
+from load.query import QueryError, ReadOnlyViolation, WarehouseMissing, run_query
 from load.rows import DocumentMeta, RunRow, table_rows
+from load.sql_files import WarehouseError
 from load.tables import ALL_TABLES, DOCUMENT_TABLES, SCHEMAS
-from load.warehouse import (
-    QueryError,
-    ReadOnlyViolation,
-    WarehouseError,
-    WarehouseLocked,
-    WarehouseMissing,
-    publish,
-    run_query,
-)
-from minutes_etl.settings import DataDir
+from tests.load.load_corpus import corpus, doc_id_for, document, expected_rows
 from transform.record import MinutesRecord, Paragraph
 
 

@@ -8,24 +8,15 @@ import datetime as dt
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from load_corpus import corpus
 
+from extract.datadir import DataDir
 from load.lake import lake_files, write_documents, write_run
+from load.publish import migrate, publish
+from load.query import connect_readonly, describe, dictionary_rows, named_queries, report_queries, run_query
 from load.rows import RunRow
+from load.sql_files import SQL_DIR, WarehouseError
 from load.tables import ALL_TABLES, KEYS, SCHEMAS
-from load.warehouse import (
-    SQL_DIR,
-    WarehouseError,
-    connect_readonly,
-    describe,
-    dictionary_rows,
-    migrate,
-    named_queries,
-    publish,
-    report_queries,
-    run_query,
-)
-from minutes_etl.settings import DataDir
+from tests.load.load_corpus import corpus
 
 # docs/INTERFACE.md §6, table by table: key columns, then the other columns it names, with their types.
 INTERFACE_TABLES: dict[str, dict[str, str]] = {

@@ -8,10 +8,10 @@ import datetime as dt
 
 import pytest
 
+from demo.corpus import seed_docs
+from demo.render import render_pdf
 from load.rows import DocumentMeta, table_rows
-from minutes_etl.demo.corpus import seed_docs
-from minutes_etl.demo.render import render_pdf
-from transform.pipeline import process_document
+from pipeline.document import process_document
 from transform.record import PARSER_VERSION
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
 from tests.report.demo_warehouse import build_demo_warehouse
 
 

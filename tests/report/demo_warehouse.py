@@ -9,12 +9,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from demo.site import ensure_demo_site
+from extract.datadir import DataDir
 from extract.rawstore import RawStore
-from load import lake, warehouse
+from load import lake
+from load.publish import publish
 from load.rows import DocumentMeta
-from minutes_etl.demo.site import ensure_demo_site
-from minutes_etl.settings import DataDir
-from transform.pipeline import process_document
+from pipeline.document import process_document
 from transform.record import PARSER_VERSION, DocHints
 
 FETCHED_AT = dt.datetime(2026, 11, 23, 2, 0)
@@ -39,5 +40,5 @@ def build_demo_warehouse(root: Path) -> DataDir:
             status=record.status, quarantine_reason=record.quarantine_reason, parser_version=PARSER_VERSION,
         ), record))
     lake.write_documents(data_dir.lake, items)
-    warehouse.publish(data_dir)
+    publish(data_dir)
     return data_dir

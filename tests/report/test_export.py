@@ -11,7 +11,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
 from tests.helpers import MINUTES
 
 pytestmark = pytest.mark.integration

@@ -17,7 +17,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
 from tests.helpers import MINUTES, REPO_ROOT
 
 pytestmark = pytest.mark.integration

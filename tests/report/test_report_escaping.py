@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from extract.datadir import DataDir
 from extract.rawstore import RawStore
-from load import lake, warehouse
+from load import lake
+from load.publish import publish
 from load.rows import DocumentMeta
-from minutes_etl.settings import DataDir
-from report.site import build_report
+from pipeline.document import process_document
+from report.static_site import build_report
 from tests.helpers import SEEDS_DIR
 from tests.report.site_links import broken_links
-from transform.pipeline import process_document
 from transform.record import PARSER_VERSION
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -34,7 +35,7 @@ def test_document_text_is_escaped_and_a_txt_document_links_to_its_original(tmp_p
                         page_count=None, status="parsed", quarantine_reason=None,
                         parser_version=PARSER_VERSION)
     lake.write_documents(data_dir.lake, [(meta, record)])
-    warehouse.publish(data_dir)
+    publish(data_dir)
 
     site = build_report(data_dir).out
     pages = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
 from tests.helpers import MINUTES
 from tests.report.site_links import broken_links, page_refs
 

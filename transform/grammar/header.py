@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from extract.document_number import MINUTES_NO, find_minutes_no
 from transform.grammar.dates import safe_date
 from transform.grammar.numerals import cn_to_int
-from transform.grammar.vocabulary import (
+from transform.vocabulary import (
     CHAIR_ACTING,
     CHAIR_OFFICES,
     CHAIR_RANKS,

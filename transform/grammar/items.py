@@ -13,7 +13,8 @@ from transform.grammar.quality import (
     TEXT_BEFORE_ITEMS,
     UNLABELED_CLAUSE,
 )
-from transform.grammar.vocabulary import (
+from transform.record import AgendaItem, Clause, Paragraph
+from transform.vocabulary import (
     CLOSING_REMARKS,
     CN_NUMERAL_CHARS,
     FALLBACK_KIND,
@@ -21,7 +22,6 @@ from transform.grammar.vocabulary import (
     KIND_VERBS,
     SUBJECT_FIRST_MARKER,
 )
-from transform.record import AgendaItem, Clause, Paragraph
 
 ITEM_LABEL = re.compile(rf"^([{CN_NUMERAL_CHARS}]+)、")
 CLAUSE_LABEL = re.compile(rf"^（([{CN_NUMERAL_CHARS}]+)）")

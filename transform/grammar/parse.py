@@ -16,7 +16,6 @@ from transform.grammar import quality
 from transform.grammar.attendance import attendance_role, parse_attendance_block
 from transform.grammar.colophon import Colophon, is_colophon_line, parse_colophon
 from transform.grammar.dates import year_from_publication
-from transform.grammar.documents import bracketed_titles, reviewed_documents
 from transform.grammar.header import (
     Opening,
     find_title,
@@ -25,7 +24,7 @@ from transform.grammar.header import (
     parse_opening,
 )
 from transform.grammar.items import is_item_heading, parse_items
-from transform.grammar.vocabulary import REVIEW_ACTIONS
+from transform.grammar.reviewed_documents import bracketed_titles, reviewed_documents
 from transform.record import (
     AgendaItem,
     AttendanceEntry,
@@ -35,6 +34,7 @@ from transform.record import (
     Paragraph,
     ReviewedDocument,
 )
+from transform.vocabulary import REVIEW_ACTIONS
 
 _SENTENCE_FINAL = "。！？”）》"
 _OPENING_ACTION = re.compile("|".join(REVIEW_ACTIONS))

@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from load import warehouse
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
+from load import query
 
 Row = dict[str, Any]
 FETCH_FAILURES = "fetch_failures"  # added by a later migration: older warehouses have none
@@ -41,10 +41,10 @@ class ReportData:
 
 
 def read_report_data(data_dir: DataDir) -> ReportData:
-    queries = warehouse.named_queries("report_site.sql")
+    queries = query.named_queries("report_site.sql")
 
     def rows(name: str) -> list[Row]:
-        columns, values = warehouse.run_query(data_dir, queries[name])
+        columns, values = query.run_query(data_dir, queries[name])
         return [dict(zip(columns, row, strict=True)) for row in values]
 
     present = {row["table_name"] for row in rows("tables_present")}

@@ -20,8 +20,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from minutes_etl.demo.corpus import CORPUS_VERSION, DemoDoc, demo_docs, expected_with_hints
-from minutes_etl.demo.render import render_pdf, render_scan_pdf
+from demo.corpus import CORPUS_VERSION, DemoDoc, demo_docs, expected_with_hints
+from demo.render import render_pdf, render_scan_pdf
 
 LISTING_DIR = "/szsrmzf/zfhy"
 LISTING_PATH = f"{LISTING_DIR}/index.shtml"

@@ -16,8 +16,8 @@ _DONE = "site-complete"  # written last
 
 def bench_site(pdf_set: PdfSet, seed: int) -> Path:
     """The site next to the cached PDFs (built once, PDFs hard-linked); returns its root folder."""
-    from minutes_etl.demo import corpus
-    from minutes_etl.demo.site import LISTING_DIR, PAGE_SIZE, detail_path, listing_path, pdf_path
+    from demo import corpus
+    from demo.site import LISTING_DIR, PAGE_SIZE, detail_path, listing_path, pdf_path
 
     root = pdf_set.directory.with_name(pdf_set.directory.name + "-site")
     if (root / _DONE).exists():

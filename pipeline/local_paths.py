@@ -1,10 +1,9 @@
-"""Local files as documents (`minutes ingest`, `minutes parse`): which to take, and as what type.
+"""Local files as documents (`minutes ingest`): which to take.
 
-No Prefect here: `minutes parse` uses `readable_suffix` too. Nothing is dropped silently: a file
-named on the command line is always taken (what cannot be read is quarantined `unsupported_type`
-by the pipeline, its bytes kept in the raw store); a file met while walking a folder is taken when
-it is a document type the pipeline reads, or a PDF whatever its name, and otherwise listed as
-skipped.
+Nothing is dropped silently: a file named on the command line is always taken (what cannot be
+read is quarantined `unsupported_type` by the pipeline, its bytes kept in the raw store); a file met
+while walking a folder is taken when it is a document type the pipeline reads, or a PDF whatever its
+name, and otherwise listed as skipped.
 """
 
 from __future__ import annotations
@@ -12,24 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transform.reader import HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES
-
-READABLE_SUFFIXES = frozenset(f".{kind}" for kind in PDF_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES)
-PDF_MAGIC = b"%PDF-"
-SNIFF_BYTES = 1024  # where the PDF header may sit (transform.reader looks as far)
-
-
-def looks_like_pdf(head: bytes) -> bool:
-    """The PDF header within the first bytes: the rule transform.reader applies to named files."""
-    return head[:SNIFF_BYTES].lstrip().startswith(PDF_MAGIC)
-
-
-def readable_suffix(data: bytes, suffix: str) -> str:
-    """The suffix to read `data` as: a PDF saved without `.pdf` (or as `.bin`, `.dat`…) is a PDF;
-    anything else keeps its own suffix, so the pipeline can say what it cannot read."""
-    if suffix.lower() not in READABLE_SUFFIXES and looks_like_pdf(data):
-        return ".pdf"
-    return suffix
+from extract.sniff import READABLE_SUFFIXES, SNIFF_BYTES, is_pdf
 
 
 @dataclass(frozen=True)
@@ -72,6 +54,6 @@ def _why_not_a_document(path: Path) -> str | None:
             head = file.read(SNIFF_BYTES)
     except OSError as error:
         return f"unreadable: {error.strerror or error}"
-    if looks_like_pdf(head):
+    if is_pdf(head):
         return None
     return f"not a document type ({path.suffix.lower() or 'no suffix'})"

@@ -14,45 +14,22 @@ from __future__ import annotations
 import re
 import shutil
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import TypeVar
 
 import duckdb
-import pyarrow as pa
-import yaml
 
+from extract.datadir import DataDir
 from load.files import replace_durably
 from load.lake import batch_of, lake_files, lake_lock_path
 from load.locks import LockTimeout, file_lock
+from load.sql_files import SQL_DIR, WarehouseError, named_blocks, one_line, read_sql
 from load.tables import ALL_TABLES, DOCUMENT_TABLES, RUNS
-from minutes_etl.settings import DataDir
 
-T = TypeVar("T")
-SQL_DIR = Path(__file__).resolve().parents[1] / "warehouse"
-READ_ONLY_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL"})
 _MIGRATION_FILE = re.compile(r"^(\d+)_(\w+)\.sql$")
 
 
-class WarehouseError(RuntimeError):
-    """A warehouse operation that could not be done; the message is one line for the user."""
-
-
-class WarehouseMissing(WarehouseError):
-    pass
-
-
 class WarehouseLocked(WarehouseError):
-    pass
-
-
-class ReadOnlyViolation(WarehouseError):
-    pass
-
-
-class QueryError(WarehouseError):
     pass
 
 
@@ -63,23 +40,6 @@ class PublishReport:
     table_rows: dict[str, int]   # rows per table after the publish
     migrations_applied: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class ColumnDoc:
-    name: str
-    type: str
-    meaning: str
-    example: str | None
-
-
-@dataclass(frozen=True)
-class TableDoc:
-    name: str
-    kind: str                    # "table" | "view" | "macro"
-    description: str
-    key: tuple[str, ...]
-    columns: tuple[ColumnDoc, ...]
 
 
 def publish(data_dir: DataDir, *, lock_timeout: float = 600.0, rebuild: bool = False) -> PublishReport:
@@ -111,7 +71,7 @@ def _build_and_swap(data_dir: DataDir, *, rebuild: bool) -> PublishReport:
         connection = duckdb.connect(str(staging))
         try:
             applied = migrate(connection)
-            connection.execute(_read_sql("views.sql"))
+            connection.execute(read_sql("views.sql"))
             with file_lock(lake_lock_path(data_dir.lake), what="the lake", shared=True):
                 reloaded = _load_from_lake(connection, data_dir.lake)
             counts = {t: _one(connection, _sql("count_rows", table=t)) for t in ALL_TABLES}
@@ -120,7 +80,7 @@ def _build_and_swap(data_dir: DataDir, *, rebuild: bool) -> PublishReport:
             connection.close()
     except duckdb.Error as error:  # the live warehouse is untouched; say why in one line
         _remove(staging, staging.with_name(staging.name + ".wal"))
-        raise WarehouseError(f"publish failed, warehouse unchanged: {_one_line(error)}") from None
+        raise WarehouseError(f"publish failed, warehouse unchanged: {one_line(error)}") from None
     replace_durably(staging, live)
     return PublishReport(live, reloaded, counts, applied)
 
@@ -153,97 +113,6 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         applied.append(f"{version:04d}_{name}")
     return applied
-
-
-def connect_readonly(data_dir: DataDir) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse; never waits for a running load."""
-    if not data_dir.warehouse.exists():
-        raise WarehouseMissing(
-            f"no warehouse at {data_dir.warehouse} yet: run `minutes run` or `minutes ingest`")
-    # ATTACH into a fresh in-memory database rather than duckdb.connect(path): connect() reuses
-    # a database instance already open in this process, which would still be the old file
-    # after a publish renamed a new one into place.
-    connection = duckdb.connect()
-    try:
-        connection.execute(_connect_sql("attach_readonly"), {"path": str(data_dir.warehouse)})
-        connection.execute(_connect_sql("use_warehouse"))
-    except duckdb.Error as error:
-        connection.close()
-        raise WarehouseError(f"cannot open {data_dir.warehouse}: {_one_line(error)}") from None
-    return connection
-
-
-def run_query(data_dir: DataDir, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run read-only SQL; returns the column names and rows of the last statement."""
-    def fetch(connection: duckdb.DuckDBPyConnection, last: Statement) -> tuple[list[str], list[tuple]]:
-        result = connection.execute(last)
-        columns = [column[0] for column in result.description or []]
-        return columns, result.fetchall() if result.description else []
-
-    return _run_read_only(data_dir, sql, fetch)
-
-
-def run_query_arrow(data_dir: DataDir, sql: str) -> pa.Table:
-    """Like run_query, the last statement's result as an Arrow table: column types kept (exports)."""
-    return _run_read_only(data_dir, sql, lambda connection, last: connection.sql(last.query).to_arrow_table())
-
-
-Statement = duckdb.Statement
-
-
-def _run_read_only(data_dir: DataDir, sql: str,
-                   fetch: Callable[[duckdb.DuckDBPyConnection, Statement], T]) -> T:
-    """Check every statement is read-only, run all but the last, and fetch the last one's result."""
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as error:
-        raise QueryError(_one_line(error)) from None
-    if not statements:
-        raise QueryError("no SQL statement given")
-    for statement in statements:
-        kind = statement.type.name
-        if kind not in READ_ONLY_STATEMENTS:
-            raise ReadOnlyViolation(
-                f"the warehouse is read-only here: {kind} statements are not allowed "
-                f"(allowed: {', '.join(sorted(READ_ONLY_STATEMENTS))})")
-    connection = connect_readonly(data_dir)
-    try:
-        for statement in statements[:-1]:
-            connection.execute(statement)
-        return fetch(connection, statements[-1])
-    except duckdb.Error as error:
-        raise QueryError(_one_line(error)) from None
-    finally:
-        connection.close()
-
-
-def describe(table: str | None = None) -> list[TableDoc]:
-    """The data dictionary: every table, view and macro, or the one named."""
-    entries = _dictionary()
-    if table is None:
-        return list(entries.values())
-    if table not in entries:
-        raise WarehouseError(f"unknown table {table!r}; known: {', '.join(entries)}")
-    return [entries[table]]
-
-
-def dictionary_rows(table: str | None = None) -> tuple[list[str], list[tuple]]:
-    """The data dictionary as a result set (like run_query), one row per column."""
-    header = ["table", "kind", "column", "type", "meaning", "example"]
-    rows = [(entry.name, entry.kind, column.name, column.type, column.meaning, column.example)
-            for entry in describe(table) for column in entry.columns]
-    return header, rows
-
-
-def report_queries() -> dict[str, str]:
-    """Copy-paste report queries: file name (without .sql) → SQL, from warehouse/reports/."""
-    return {path.stem: path.read_text(encoding="utf-8").strip()
-            for path in sorted((SQL_DIR / "reports").glob("*.sql"))}
-
-
-def named_queries(file_name: str) -> dict[str, str]:
-    """The `-- name: x` blocks of warehouse/<file_name> (e.g. status.sql), name → SQL, in file order."""
-    return _named_blocks(file_name)
 
 
 def _load_from_lake(connection: duckdb.DuckDBPyConnection, lake: Path) -> int:
@@ -294,35 +163,9 @@ def _migrations() -> list[tuple[int, str, Path]]:
     return sorted(found)
 
 
-@cache
-def _read_sql(name: str) -> str:
-    return (SQL_DIR / name).read_text(encoding="utf-8")
-
-
-def _publish_blocks() -> dict[str, str]:
-    """`-- name: x` blocks of publish.sql."""
-    return _named_blocks("publish.sql")
-
-
-@cache
-def _named_blocks(file_name: str) -> dict[str, str]:
-    """`-- name: x` blocks of a warehouse/*.sql file: name → SQL up to the next `-- name:`."""
-    blocks: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in _read_sql(file_name).splitlines():
-        if line.startswith("-- name:"):
-            current = blocks.setdefault(line.removeprefix("-- name:").strip(), [])
-        elif current is not None:
-            current.append(line)
-    return {name: "\n".join(lines).strip() for name, lines in blocks.items()}
-
-
-def _connect_sql(name: str) -> str:
-    return _named_blocks("connect.sql")[name]
-
-
 def _sql(name: str, *, table: str | None = None) -> str:
-    text = _publish_blocks()[name]
+    """A `-- name: x` block of publish.sql, with `{table}` filled from our own table list."""
+    text = named_blocks("publish.sql")[name]
     if table is not None:
         if table not in ALL_TABLES:  # identifiers come from our own list, never from input
             raise ValueError(f"unknown table {table}")
@@ -330,25 +173,6 @@ def _sql(name: str, *, table: str | None = None) -> str:
     return text
 
 
-@cache
-def _dictionary() -> dict[str, TableDoc]:
-    raw = yaml.safe_load((SQL_DIR / "dictionary.yaml").read_text(encoding="utf-8"))
-    entries = {}
-    for name, spec in raw.items():
-        columns = tuple(
-            ColumnDoc(column, str(info["type"]), str(info["meaning"]).strip(),
-                      None if info.get("example") is None else str(info["example"]))
-            for column, info in spec["columns"].items()
-        )
-        entries[name] = TableDoc(name, spec.get("kind", "table"), str(spec["description"]).strip(),
-                                 tuple(spec.get("key", ())), columns)
-    return entries
-
-
 def _remove(*paths: Path) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())

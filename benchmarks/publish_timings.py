@@ -14,9 +14,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from extract.datadir import DataDir
 from load.lake import write_documents
-from load.warehouse import publish, run_query
-from minutes_etl.settings import DataDir
+from load.publish import publish
+from load.query import run_query
 from tests.load.load_corpus import corpus
 
 

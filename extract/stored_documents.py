@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from extract.datadir import DataDir
 from extract.listing import in_window
 from extract.manifest import Manifest
 from extract.rawstore import RawStore
-from minutes_etl.settings import DataDir
 
 
 @dataclass

@@ -1,9 +1,14 @@
-"""Flow parameters checked up front, without Prefect: the CLI checks them before starting Prefect,
+"""Run parameters checked up front, without Prefect: the CLI checks them before starting Prefect,
 and the flows again, since a deployment run accepts `-p since=notadate` at creation."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from urllib.parse import urlsplit
+
+from extract.local_files import LOCAL_SOURCE
+from extract.sources import DEMO_SOURCE
 
 
 def iso_date(value: str | dt.date | None, name: str) -> dt.date | None:
@@ -28,7 +33,6 @@ def date_window(since: str | dt.date | None,
 
 
 # Names for stored documents rather than a place to fetch from: `backfill --reprocess` only.
-LOCAL_SOURCE = "local"  # what `minutes ingest` stored (extract.crawl.LOCAL_SOURCE)
 ALL_SOURCES = "all"  # every stored document, whatever its source
 STORED_ONLY_SOURCES = (LOCAL_SOURCE, ALL_SOURCES)
 
@@ -38,3 +42,19 @@ def check_fetchable(source: str, *, reprocess: bool) -> None:
     if source in STORED_ONLY_SOURCES and not reprocess:
         raise ValueError(f"source {source!r} has nothing to fetch: it names stored documents, "
                          "for `backfill --reprocess`")
+
+
+SOURCE_ENV = "MINUTES_SOURCE"
+
+
+def source_name(source: str | None) -> str:
+    """The parameter, else MINUTES_SOURCE, else the bundled demo."""
+    return source or os.environ.get(SOURCE_ENV) or DEMO_SOURCE
+
+
+def stored_source_name(name: str) -> str | None:
+    """The name documents of `name` are stored under: a listing URL's source is named by its host;
+    `all` (every stored document) is no one source: None."""
+    if name == ALL_SOURCES:
+        return None
+    return urlsplit(name).netloc.lower() if "://" in name else name

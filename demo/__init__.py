@@ -8,5 +8,5 @@
     server.py   serve_site(root) -> base URL (context manager)
     seeds/      the two real seed documents (text, normalized text, expected record)
 
-`python -m minutes_etl.demo build OUT` / `python -m minutes_etl.demo serve`.
+`python -m demo build OUT` / `python -m demo serve`.
 """

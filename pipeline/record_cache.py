@@ -6,9 +6,9 @@ e.g. for a year the opening leaves out), so the key is made of those three. The 
 but the parser never reads it, so the same bytes under another URL are not parsed again.
 
 Only the MinutesRecord is kept, never the document's metadata (URL, fetched_at, raw path): the
-caller pairs a cached record with the document of *this* run. Records are stored through Prefect's
-own ResultStore under the data directory, so the cache travels with the data it describes and no
-other data directory can read it. Same key: never parsed again; bump PARSER_VERSION and everything
+caller pairs a cached record with the document of *this* run. Records are pickled under the data
+directory (our own files, written by this code), so the cache travels with the data it describes and
+no other data directory can read it. Same key: never parsed again; bump PARSER_VERSION and everything
 is parsed afresh.
 """
 
@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-
-from prefect.filesystems import LocalFileSystem
-from prefect.results import ResultStore
+import os
+import pickle
+import tempfile
+from pathlib import Path
 
 from extract.crawl import FetchedDocument
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
 from transform.record import PARSER_VERSION, DocHints, MinutesRecord
 
 # Quarantines that may go away on their own (a slow machine, a bug of ours): not cached, tried again.
@@ -47,18 +48,18 @@ class RecordCache:
 
     def __init__(self, data_dir: DataDir) -> None:
         self.folder = data_dir.root / "cache"
-        self.store = ResultStore(result_storage=LocalFileSystem(basepath=str(self.folder)),
-                                 cache_result_in_memory=False)
+
+    def _path(self, doc: FetchedDocument) -> Path:
+        return self.folder / cache_key(doc)
 
     def has(self, doc: FetchedDocument) -> bool:
-        return self.store.exists(cache_key(doc))
+        return self._path(doc).exists()
 
     def get(self, doc: FetchedDocument) -> MinutesRecord | None:
-        key = cache_key(doc)
-        if not self.store.exists(key):
-            return None
         try:
-            record = self.store.read(key).result
+            record = pickle.loads(self._path(doc).read_bytes())
+        except FileNotFoundError:
+            return None
         except Exception:  # a torn or foreign file: parse again rather than fail the run
             return None
         return record if isinstance(record, MinutesRecord) and record.doc_id == doc.doc_id else None
@@ -67,4 +68,8 @@ class RecordCache:
         if (record.quarantine_reason or "").startswith(UNCACHED_REASONS):
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.store.write(record, key=cache_key(doc))
+        # Write aside, then rename: a crash never leaves a half-written record under the key.
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump(record, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self._path(doc))

@@ -20,7 +20,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from minutes_etl.demo import phrases as P
+from demo import phrases as P
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 # Bump when the generator or renderer changes output: cached demo sites are keyed on it.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from transform.grammar.names import is_agency
-from transform.grammar.vocabulary import LEAD_AGENCY_MARKERS, LEAD_AGENCY_STOPS, OUTCOMES, REVIEW_ACTIONS
 from transform.record import AgendaItem, ReviewedDocument
+from transform.vocabulary import LEAD_AGENCY_MARKERS, LEAD_AGENCY_STOPS, OUTCOMES, REVIEW_ACTIONS
 
 _OUTCOME = re.compile("|".join(OUTCOMES))  # alternation order = longest first
 _ACTION = re.compile("|".join(REVIEW_ACTIONS))

@@ -26,11 +26,11 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from extract.datadir import DataDir
 from extract.rawstore import RawStore
-from minutes_etl.settings import DataDir
 from report import charts
-from report.data import ReportData, Row, read_report_data
 from report.evidence import Evidence, PageImage, copy_original, gather
+from report.site_data import ReportData, Row, read_report_data
 
 MARKER = ".minutes-report"  # names a folder this command built (and may replace)
 BOX_MARGIN_POINTS = 2.0     # drawn boxes stand a little off the glyphs

@@ -66,18 +66,14 @@ def single_core_pass(files: list[Path]) -> SingleCorePass:
     weighs on the floor and on the stages alike. Without the stage code, the floor alone is measured.
     """
     try:
-        from extract.errors import Quarantine
-        from extract.pdf import read_pdf
-        from transform.grammar import parse_minutes
-        from transform.paragraphs import paragraphs_from_pdf
-        from transform.pipeline import document_id
-        from transform.record import DocHints, MinutesRecord
+        from pipeline.document import process_document
     except ImportError as missing:
         stage_note = f"not available yet: ImportError: {missing}"
     else:
         stage_note = ""
 
-    bare_watch, extract_watch, parse_watch = Stopwatch(), Stopwatch(), Stopwatch()
+    bare_watch = Stopwatch()
+    timings: dict[str, float] = {}
     pages_per_file: list[int] = []
     parsed = Parsed([], [])
     statuses: dict[str, int] = {}
@@ -87,19 +83,8 @@ def single_core_pass(files: list[Path]) -> SingleCorePass:
         if stage_note:
             continue
         data = path.read_bytes()
-        doc_id = document_id(data)
-        try:
-            with extract_watch.running():
-                pdf = read_pdf(data, time_limit=EXTRACT_TIME_LIMIT_S)
-            with parse_watch.running():
-                paragraphs = paragraphs_from_pdf(pdf)
-                record = parse_minutes(paragraphs, DocHints(), doc_id)
-            record.page_count = pdf.page_count
-        except Quarantine as bad:  # counted, and loaded like the pipeline loads it
-            record = MinutesRecord(doc_id=doc_id, status="quarantined", quarantine_reason=bad.reason)
-        except Exception as bug:  # as process_document does: one document never stops the run
-            record = MinutesRecord(doc_id=doc_id, status="quarantined",
-                                   quarantine_reason=f"parser_error: {type(bug).__name__}: {bug}"[:300])
+        # The pipeline's own path, timed inside: reading (extract) apart from parsing (parse).
+        record = process_document(data, ".pdf", None, time_limit=EXTRACT_TIME_LIMIT_S, timings=timings)
         statuses[record.status] = statuses.get(record.status, 0) + 1
         parsed.records.append(record)
         parsed.metas.append(_document_meta(path, data, record))
@@ -108,8 +93,8 @@ def single_core_pass(files: list[Path]) -> SingleCorePass:
         return SingleCorePass(bare, Figure(note=stage_note), Figure(note=stage_note), None)
     return SingleCorePass(
         bare,
-        Figure(extract_watch.seconds, extra={"documents": len(files)}),
-        Figure(parse_watch.seconds, extra={"statuses": statuses}),
+        Figure(timings.get("extract", 0.0), extra={"documents": len(files)}),
+        Figure(timings.get("parse", 0.0), extra={"statuses": statuses}),
         parsed,
     )
 
@@ -125,22 +110,22 @@ def _bare_chars(path: Path) -> int:
 
 
 def _document_meta(path: Path, data: bytes, record: Any) -> Any:
-    """The `documents` row of a local file, as `minutes ingest` would describe it."""
-    from load.rows import DocumentMeta
-    from transform.record import PARSER_VERSION
+    """The `documents` row of a local file, built as the pipeline builds it."""
+    from extract.stored_documents import FetchedDocument
+    from pipeline.stages import Extracted, document_meta
 
-    return DocumentMeta(
-        doc_id=record.doc_id, source="bench", url=path.as_uri(), title=None, published_at=None,
-        fetched_at=dt.datetime.now(dt.UTC), byte_size=len(data), page_count=record.page_count,
-        status=record.status, quarantine_reason=record.quarantine_reason, parser_version=PARSER_VERSION,
-    )
+    now = dt.datetime.now(dt.UTC)
+    document = FetchedDocument(doc_id=record.doc_id, raw_path=path, suffix=".pdf", source="bench",
+                               url=path.as_uri(), detail_url=None, title=None, minutes_no=None,
+                               published_at=None, fetched_at=now, byte_size=len(data))
+    return document_meta(Extracted(document, record))
 
 
 def load(parsed: Parsed, data_dir: Path) -> Figure:
     """Write the lake and publish the warehouse into a fresh data dir."""
+    from extract.datadir import DataDir
     from load.lake import write_documents
-    from load.warehouse import publish
-    from minutes_etl.settings import DataDir
+    from load.publish import publish
 
     layout = DataDir(data_dir)
     lake_watch, publish_watch = Stopwatch(), Stopwatch()
@@ -155,10 +140,10 @@ def load(parsed: Parsed, data_dir: Path) -> Figure:
 def fetch(site_root: Path, data_dir: Path) -> Figure:
     """Crawl the benchmark's site, served on 127.0.0.1, into a fresh data dir (the `demo` source's
     rules and loopback politeness: the site has the demo's shape)."""
+    from demo.server import serve_site
     from extract.crawl import crawl
+    from extract.datadir import DataDir
     from extract.sources import resolve_source
-    from minutes_etl.demo.server import serve_site
-    from minutes_etl.settings import DataDir
 
     watch = Stopwatch()
     with serve_site(site_root) as base_url:

@@ -23,8 +23,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from minutes_etl.demo.corpus import FAMILIES, DemoDoc
-from minutes_etl.demo.layout import LATIN_FONT, PAGE_H, PAGE_W, Page, Rule, Style, Text, layout
+from demo.corpus import FAMILIES, DemoDoc
+from demo.layout import LATIN_FONT, PAGE_H, PAGE_W, Page, Rule, Style, Text, layout
 
 SONG_TTF = "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
 KAI_TTF = "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"

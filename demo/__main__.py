@@ -1,4 +1,4 @@
-"""`python -m minutes_etl.demo build OUT` / `python -m minutes_etl.demo serve`: the demo site by hand."""
+"""`python -m demo build OUT` / `python -m demo serve`: the demo site by hand."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from minutes_etl.demo.server import HOME, serve_site
-from minutes_etl.demo.site import build_site, ensure_demo_site
+from demo.server import HOME, serve_site
+from demo.site import build_site, ensure_demo_site
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="The bundled demo publication site.")
 
