@@ -46,6 +46,14 @@ class Source:
     attachment_link: str              # regex on a link's path
     max_listing_pages: int
     politeness: Politeness
+    # Served on 127.0.0.1 by the command itself (the demo): a new port each run, the same site.
+    served_at_run_time: bool = False
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port] of the listing."""
+        parts = urlsplit(self.listing_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def host(self) -> str:
@@ -96,7 +104,7 @@ def resolve_source(name_or_url: str, base_url: str | None = None, *,
             if not base_url:
                 raise UnknownSource(f"source {name_or_url!r} is served at run time: it needs a base URL")
             listing = listing.format(base_url=base_url.rstrip("/"))
-        return _build(name_or_url, listing, settings)
+        return _build(name_or_url, listing, settings, served_at_run_time=listing != settings["listing"])
     if LISTING_URL.match(name_or_url):
         settings = {**config["defaults"], **config["generic"]}
         return _build(urlsplit(name_or_url).netloc.lower(), name_or_url, settings)
@@ -110,7 +118,7 @@ def source_names(config_file: Path = SOURCES_FILE) -> list[str]:
     return sorted(_load_config(config_file)["sources"])
 
 
-def _build(name: str, listing: str, settings: dict[str, Any]) -> Source:
+def _build(name: str, listing: str, settings: dict[str, Any], *, served_at_run_time: bool = False) -> Source:
     politeness = Politeness(
         user_agent=settings["user_agent"].format(version=_version()),
         requests_per_second=float(settings["requests_per_second"]),
@@ -131,6 +139,7 @@ def _build(name: str, listing: str, settings: dict[str, Any]) -> Source:
         attachment_link=settings["attachment_link"],
         max_listing_pages=int(settings["max_listing_pages"]),
         politeness=politeness,
+        served_at_run_time=served_at_run_time,
     )
 
 

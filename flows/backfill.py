@@ -16,9 +16,10 @@ from pipeline.summary import RunSummary
                                     "reprocess, re-extract stored documents without fetching (source "
                                     "`local`: ingested files; `all`: every stored document).")
 def backfill(source: str | None = None, since: str | None = None, until: str | None = None,
-             reprocess: bool = False) -> RunSummary:
+             reprocess: bool = False, refetch: bool = False) -> RunSummary:
     """`since`/`until`: ISO dates (inclusive), either may be omitted. With `reprocess`, `source` may
-    also be `local` (documents of `minutes ingest`) or `all` (every stored document)."""
+    also be `local` (documents of `minutes ingest`) or `all` (every stored document). `refetch`:
+    download the window's attachments again, even those already stored and unchanged."""
     # Validated here, not by Prefect: a deployment run accepts `-p since=notadate` at creation.
     since_date, until_date = date_window(since, until)
     name = source_name(source)
@@ -29,7 +30,7 @@ def backfill(source: str | None = None, since: str | None = None, until: str | N
         if not reprocess:
             with served_source(name) as source_config:
                 fetched = run.discover_and_fetch(source_config, since=since_date, until=until_date,
-                                                 incremental=False)
+                                                 incremental=False, refetch=refetch)
         # Everything stored for the window, fetched now or before: unchanged documents come from
         # the cache (same bytes, same parser version), so this re-extracts only what needs it.
         stored = crawl.stored_documents(run.data_dir, source=stored_source_name(name), since=since_date,

@@ -13,14 +13,15 @@ from pipeline.summary import RunSummary
 
 @flow(name="nightly", description="Incremental: fetch what the source published since the last run, "
                                    "extract, parse and load it.")
-def nightly(source: str | None = None) -> RunSummary:
-    """`source`: a configured source name or a listing URL; default env MINUTES_SOURCE, then `demo`."""
+def nightly(source: str | None = None, refetch: bool = False) -> RunSummary:
+    """`source`: a configured source name or a listing URL; default env MINUTES_SOURCE, then `demo`.
+    `refetch`: download the listed attachments again, even those already stored."""
     name = source_name(source)
     check_fetchable(name, reprocess=False)
 
     def body(run: Run) -> None:
         with served_source(name) as source_config:
-            run.discover_and_fetch(source_config, incremental=True)
+            run.discover_and_fetch(source_config, incremental=True, refetch=refetch)
         # What was just fetched, and anything an earlier run fetched but did not get to load.
         run.process(run.unfinished(source_config.name))
 

@@ -25,7 +25,8 @@ from transform.record import MinutesRecord
 def run_flow(flow: str, source: str | None, body: Callable[[Run], None]) -> RunSummary:
     """Run `body` as this flow run: Prefect tasks, its logger and id; artifacts at the end."""
     stage_functions = Stages(discover=tasks.discover, fetch=tasks.fetch, extract=tasks.extract,
-                             load=tasks.load, record_run=tasks.record_run, publish=tasks.publish,
+                             load=tasks.load, record_run=tasks.record_run,
+                             snapshot_fetch_failures=tasks.snapshot_fetch_failures, publish=tasks.publish,
                              extract_in_parallel=extract_in_processes)
     flow_run_id = flow_run.get_id()
     current = Run(flow, source, run_id=str(flow_run_id) if flow_run_id else None,

@@ -33,4 +33,6 @@ extract = task(stages.extract, name="extract", timeout_seconds=60 * 60, cache_po
 load = task(stages.load, name="load", timeout_seconds=30 * 60, cache_policy=NO_CACHE)
 record_run = task(stages.record_run, name="record-run", retries=2, retry_delay_seconds=5,
                   cache_policy=NO_CACHE)
+snapshot_fetch_failures = task(stages.snapshot_fetch_failures, name="snapshot-fetch-failures",
+                               retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 publish = task(stages.publish, name="publish", timeout_seconds=30 * 60, cache_policy=NO_CACHE)

@@ -21,7 +21,7 @@ import duckdb
 
 from extract.datadir import DataDir
 from load.files import replace_durably
-from load.lake import batch_of, lake_files, lake_lock_path
+from load.lake import batch_of, fetch_failures_file, lake_files, lake_lock_path
 from load.locks import LockTimeout, file_lock
 from load.sql_files import SQL_DIR, WarehouseError, named_blocks, one_line, read_sql
 from load.tables import ALL_TABLES, DOCUMENT_TABLES, RUNS
@@ -135,6 +135,10 @@ def _load_from_lake(connection: duckdb.DuckDBPyConnection, lake: Path) -> int:
         connection.execute(_sql("delete_runs"))
         if _set_lake_files(connection, lake_files(lake, RUNS)):
             connection.execute(_sql("insert_runs"))
+        connection.execute(_sql("delete_fetch_failures"))
+        snapshot = fetch_failures_file(lake)
+        if _set_lake_files(connection, [snapshot] if snapshot.exists() else []):
+            connection.execute(_sql("insert_fetch_failures"))
         connection.execute("COMMIT")
     except Exception:
         connection.execute("ROLLBACK")

@@ -142,6 +142,11 @@ def _use_data_dir(data_dir: Path | None) -> None:
 
 # --- flows ----------------------------------------------------------------------------------------
 
+RefetchOption = Annotated[bool, typer.Option(
+    "--refetch", help="Download attachments again even when they are stored and nothing says they "
+                      "changed (by default a stored attachment is asked for again only with the "
+                      "server's validators, or when its detail page changed).")]
+
 
 @app.command()
 def run(
@@ -149,12 +154,13 @@ def run(
     source: Annotated[str | None, typer.Option(
         "--source", envvar=SOURCE_ENV, help="Source name (demo, suzhou) or listing URL; "
                                             "default $MINUTES_SOURCE, then demo.")] = None,
+    refetch: RefetchOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """The nightly job: discover what the source published, fetch what is new, extract, parse, load."""
     _use_data_dir(data_dir)
     _check_source(ctx, source, reprocess=False)
-    _run_flow("nightly", lambda flows: flows.nightly.nightly(source=source))
+    _run_flow("nightly", lambda flows: flows.nightly.nightly(source=source, refetch=refetch))
 
 
 @app.command()
@@ -171,6 +177,7 @@ def backfill(
         "--reprocess", help="Re-extract documents from the raw store without fetching; "
                             "with --since/--until, documents without a publication date are left out."
     )] = False,
+    refetch: RefetchOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """Everything published in the window; --reprocess re-extracts the raw store without refetching."""
@@ -181,7 +188,7 @@ def backfill(
         raise typer.BadParameter(str(bad), param_hint="--since/--until") from None
     _check_source(ctx, source, reprocess=reprocess)
     _run_flow("backfill", lambda flows: flows.backfill.backfill(
-        source=source, since=since, until=until, reprocess=reprocess))
+        source=source, since=since, until=until, reprocess=reprocess, refetch=refetch))
 
 
 @app.command()

@@ -48,6 +48,7 @@ class Stages:
     extract: Callable[[Batch], list[MinutesRecord]] = stages.extract
     load: Callable[[DataDir, list[stages.Extracted]], int] = stages.load
     record_run: Callable[[DataDir, RunRow], None] = stages.record_run
+    snapshot_fetch_failures: Callable[[DataDir], int] = stages.snapshot_fetch_failures
     publish: Callable[[DataDir], object] = stages.publish
     # None: extraction stays in this process.
     extract_in_parallel: ParallelExtract | None = None
@@ -76,13 +77,14 @@ class Run:
     # --- which documents ---------------------------------------------------------------------
 
     def discover_and_fetch(self, source: Source, *, since: dt.date | None = None,
-                           until: dt.date | None = None, incremental: bool) -> list[crawl.FetchedDocument]:
+                           until: dt.date | None = None, incremental: bool,
+                           refetch: bool = False) -> list[crawl.FetchedDocument]:
         """Listing pages → what to fetch → raw store, in batches; source warnings go to the summary."""
         summary = self.summary
         report().start("discover", 1)
         with self.stage("discover"):
             discovery = self.stages.discover(source, self.data_dir, since=since, until=until,
-                                             incremental=incremental)
+                                             incremental=incremental, refetch=refetch)
         report().advance("discover", 1)
         entries = list(discovery.entries)
         summary.discovered = len(entries)
@@ -175,7 +177,6 @@ class Run:
                 extracted += [stages.Extracted(doc, record)
                               for doc, record in zip(batch, records, strict=True)]
                 self.summary.extracted += len(records)
-                report().advance("extract", len(batch))
         return extracted
 
     def _extract_batches(self, documents: Batch) -> Iterator[tuple[Batch, list[MinutesRecord]]]:
@@ -185,10 +186,12 @@ class Run:
             # A few large batches, one per worker at a time; small enough that progress moves.
             workers = os.cpu_count() or 2
             size = max(1, min(stages.EXTRACT_BATCH, -(-len(documents) // (workers * 4))))
-            yield from parallel(stages.batches(documents, size))
+            for batch, records in parallel(stages.batches(documents, size)):
+                report().advance("extract", len(batch))  # the workers' own reports reach nobody
+                yield batch, records
             return
-        for batch in stages.batches(documents, _serial_batch_size(len(documents))):
-            yield batch, self.stages.extract(batch)
+        for batch in stages.batches(documents, stages.EXTRACT_BATCH):
+            yield batch, self.stages.extract(batch)  # reports progress per document
 
     # --- the end -----------------------------------------------------------------------------
 
@@ -206,7 +209,8 @@ class Run:
             notes=_run_notes(summary, error),
         ))
         with self.stage("publish"):
-            self.stages.publish(self.data_dir)  # one publish carries the documents and the runs row
+            self.stages.snapshot_fetch_failures(self.data_dir)
+            self.stages.publish(self.data_dir)  # one publish carries the documents, runs and failures
         if error is not None:
             self.logger.error("%s failed: %s", summary.flow, " ".join(str(error).split())[:500])
         else:
@@ -228,11 +232,6 @@ def run(run_: Run, body: Callable[[Run], None]) -> RunSummary:
         except Exception as bookkeeping:  # never hide the original error behind a book-keeping one
             run_.logger.warning("could not record the failed run: %s", bookkeeping)
         raise
-
-
-def _serial_batch_size(count: int) -> int:
-    """In one process, batches of EXTRACT_BATCH, but smaller for small runs so progress moves."""
-    return max(1, min(stages.EXTRACT_BATCH, -(-count // 10)))
 
 
 class _FetchProgress:

@@ -15,12 +15,14 @@ from typing import Any
 
 from extract import crawl
 from extract.datadir import DataDir
+from extract.manifest import Manifest
 from extract.sources import Source
 from load import lake
 from load.publish import PublishReport
 from load.publish import publish as publish_warehouse
-from load.rows import DocumentMeta, RunRow
+from load.rows import DocumentMeta, RunRow, fetch_failure_row
 from pipeline.document import process_document
+from pipeline.progress import report
 from pipeline.record_cache import document_hints
 from transform.record import PARSER_VERSION, MinutesRecord
 
@@ -49,9 +51,11 @@ def batches(items: Sequence[Any], size: int) -> list[list[Any]]:
 
 
 def discover(source: Source, data_dir: DataDir, *, since: dt.date | None = None,
-             until: dt.date | None = None, incremental: bool = True) -> crawl.Discovery:
+             until: dt.date | None = None, incremental: bool = True,
+             refetch: bool = False) -> crawl.Discovery:
     """Walk the listing pages: which documents the source publishes, and which are new."""
-    return crawl.discover(source, data_dir, since=since, until=until, incremental=incremental)
+    return crawl.discover(source, data_dir, since=since, until=until, incremental=incremental,
+                          refetch=refetch)
 
 
 def fetch(entries: list[Any], source: Source, data_dir: DataDir,
@@ -64,9 +68,13 @@ def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord]:
     """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined.
 
     Records only, in the order of `documents`: the caller pairs them with the documents it holds.
+    Progress is reported per document (to whoever watches this process).
     """
-    return [process_document(Path(doc.raw_path).read_bytes(), doc.suffix, document_hints(doc))
-            for doc in documents]
+    records = []
+    for doc in documents:
+        records.append(process_document(Path(doc.raw_path).read_bytes(), doc.suffix, document_hints(doc)))
+        report().advance("extract", 1)
+    return records
 
 
 def load(data_dir: DataDir, extracted: list[Extracted]) -> int:
@@ -76,6 +84,14 @@ def load(data_dir: DataDir, extracted: list[Extracted]) -> int:
 
 def record_run(data_dir: DataDir, run: RunRow) -> None:
     lake.write_run(data_dir.lake, run)
+
+
+def snapshot_fetch_failures(data_dir: DataDir) -> int:
+    """The manifest's standing fetch failures → the lake's `fetch_failures` snapshot."""
+    with Manifest(data_dir.manifest) as manifest:
+        rows = [fetch_failure_row(dict(row)) for row in manifest.fetch_failures()]
+    lake.write_fetch_failures(data_dir.lake, rows)
+    return len(rows)
 
 
 def publish(data_dir: DataDir) -> PublishReport:

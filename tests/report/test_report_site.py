@@ -117,33 +117,41 @@ def test_a_rebuild_replaces_the_site_and_a_foreign_folder_is_left_alone(
     assert [p.name for p in foreign.iterdir()] == ["holiday.jpg"]
 
 
-def test_fetch_failures_are_charted_when_the_warehouse_has_them(demo_data_dir: DataDir,
-                                                                tmp_path: Path) -> None:
-    copy = DataDir(tmp_path / "data")
-    copy.root.mkdir()
-    shutil.copyfile(demo_data_dir.warehouse, copy.warehouse)
-    shutil.copytree(demo_data_dir.raw, copy.raw)
-    with duckdb.connect(str(copy.warehouse)) as connection:  # the table a later migration adds
+def _copy(data_dir: DataDir, root: Path) -> DataDir:
+    copy = DataDir(root)
+    root.mkdir()
+    shutil.copyfile(data_dir.warehouse, copy.warehouse)
+    shutil.copytree(data_dir.raw, copy.raw)
+    return copy
+
+
+def test_fetch_failures_are_charted(demo_data_dir: DataDir, tmp_path: Path) -> None:
+    copy = _copy(demo_data_dir, tmp_path / "data")
+    with duckdb.connect(str(copy.warehouse)) as connection:
         connection.execute("""
-            CREATE TABLE fetch_failures (source VARCHAR, listing_url VARCHAR, detail_url VARCHAR,
-                attachment_url VARCHAR, title VARCHAR, published_at TIMESTAMP, reason_code VARCHAR,
-                message VARCHAR, attempts INTEGER, first_seen TIMESTAMP, last_seen TIMESTAMP)""")
-        connection.execute("""
-            INSERT INTO fetch_failures VALUES
-              ('suzhou', NULL, 'http://127.0.0.1/a.shtml', NULL, '<b>第1次</b>', NULL, 'http_404', 'gone', 3,
-               TIMESTAMP '2026-11-01 02:00', TIMESTAMP '2026-11-02 02:00'),
-              ('suzhou', NULL, 'http://127.0.0.1/b.shtml', NULL, NULL, NULL, 'http_404', 'gone', 1,
-               TIMESTAMP '2026-11-01 02:00', TIMESTAMP '2026-11-03 02:00')""")
+            INSERT INTO fetch_failures (source, url, detail_url, title, reason_code, message, attempts,
+                                        first_seen, last_seen)
+            VALUES ('suzhou', 'http://127.0.0.1/a.shtml', 'http://127.0.0.1/a.shtml', '<b>第1次</b>',
+                    'http_404', 'gone', 3, TIMESTAMP '2026-11-01 02:00', TIMESTAMP '2026-11-02 02:00'),
+                   ('suzhou', 'http://127.0.0.1/b.pdf', NULL, NULL, 'http_404', 'gone', 1,
+                    TIMESTAMP '2026-11-01 02:00', TIMESTAMP '2026-11-03 02:00')""")
     done = report(copy)
     assert done.returncode == 0, done.stderr
     index = (copy.root / "report" / "index.html").read_text(encoding="utf-8")
     assert "<td>suzhou</td><td>http_404</td><td class=\"num\">2</td>" in index
-    assert "no fetch_failures table" not in index
+    assert "No URL is failing" not in index
 
 
-def test_without_fetch_failures_the_overview_says_so(site: Path) -> None:
-    index = (site / "index.html").read_text(encoding="utf-8")
-    assert "This warehouse has no fetch_failures table yet" in index
+def test_no_fetch_failures_and_an_older_warehouse_without_the_table(
+        site: Path, demo_data_dir: DataDir, tmp_path: Path) -> None:
+    assert "No URL is failing" in (site / "index.html").read_text(encoding="utf-8")
+    older = _copy(demo_data_dir, tmp_path / "data")
+    with duckdb.connect(str(older.warehouse)) as connection:  # as before migration 0004
+        connection.execute("DROP TABLE fetch_failures")
+    done = report(older)
+    assert done.returncode == 0, done.stderr
+    index = (older.root / "report" / "index.html").read_text(encoding="utf-8")
+    assert "This warehouse has no fetch_failures table" in index
 
 
 def test_a_missing_warehouse_is_one_line(tmp_path: Path) -> None:
