@@ -1,4 +1,5 @@
-"""Where things live: the data directory and its layout (docs/SCALING.md for object storage).
+"""Where things live: the data directory and its layout (docs/INTERFACE.md §3; object storage:
+docs/SCALING.md).
 
 The manifest and the warehouse are always in the data directory; raw/ and lake/ are there too,
 or on S3-compatible object storage: `MINUTES_STORE_URL=s3://bucket/prefix` puts both there

@@ -1,4 +1,4 @@
-"""Original bytes, content-addressed: raw/<sha256[:2]>/<sha256>.<ext>.
+"""Original bytes, content-addressed: raw/<sha256[:2]>/<sha256>.<ext> (docs/INTERFACE.md §3).
 
 Written once, atomically, never modified or deleted: whatever the parser does later, the document
 as published can be read again. Locally: temp file in the same folder, fsync, rename. On object
@@ -45,9 +45,9 @@ class RawStore:
     def get(self, sha: str) -> bytes:
         return self.storage.read_bytes(self._find(sha))
 
-    def find(self, sha: str) -> Path:
-        """The stored local file of a hash, whatever its extension."""
-        return Path(self.storage.path(self._find(sha)))
+    def file_name(self, sha: str) -> str:
+        """The stored file's name (`<sha>.<ext>`), whatever its extension; FileNotFoundError if none."""
+        return self._find(sha).rsplit("/", 1)[-1]
 
     def path_for(self, sha: str, ext: str) -> Path | str:
         """Where a blob lives: a local path, or its s3:// URL on object storage."""
