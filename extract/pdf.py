@@ -267,6 +267,7 @@ def positioned_layer(kind: LayerKind, lines: list[TextLine], page_count: int, wi
     furniture.extend(
         FurnitureLine(1, "masthead", squeeze(line.text), line.top, line.bottom) for line in masthead
     )
+    furniture.sort(key=lambda item: (item.page, item.top))  # reading order: page, then top to bottom
     body = body[len(masthead) :]  # the masthead is where page 1 begins
     left = _left_margin(body)
     right = _right_margin(body)

@@ -1,4 +1,4 @@
-"""The `minutes` command line (docs/INTERFACE.md).
+"""The `minutes` command line (docs/INTERFACE.md §2).
 
 Start-up cost matters: Prefect is imported lazily, only by the commands that run a flow, and its
 environment (start-up timeout, quiet logging) is set before that import. `minutes parse` never
@@ -28,6 +28,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from typer.core import TyperGroup
 
 from extract.datadir import DataDir
 from minutes_etl.output import TableFormat, print_rows
@@ -44,8 +45,29 @@ from pipeline.progress import SilentReporter
 if TYPE_CHECKING:
     from pipeline.summary import RunSummary
 
+class _Commands(TyperGroup):
+    """The command group, with one rule for a reader that stops reading (`minutes sql … | head -2`):
+    exit 0, quietly. The command did its job as far as anyone wanted it; click would exit 1 without a
+    word, which breaks `set -o pipefail` scripts."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise SystemExit(0) from None
+
+
+def _quiet_stdout() -> None:
+    """Send what is left in stdout's buffer to /dev/null: flushing it at exit would fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 app = typer.Typer(
     name="minutes",
+    cls=_Commands,
     help="Chinese city-government executive meeting minutes → Parquet lake → DuckDB warehouse.",
     add_completion=False,
     no_args_is_help=True,
@@ -87,10 +109,27 @@ DataDirOption = Annotated[Path | None, typer.Option(
 
 
 
+def version_text() -> str:
+    from importlib.metadata import version
+
+    from transform.record import PARSER_VERSION
+
+    return f"minutes {version('minutes-etl')} (parser {PARSER_VERSION})"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(version_text() + "\n")
+        raise typer.Exit()
+
+
 @app.callback()
 def global_options(
     data_dir: DataDirOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own logs.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_print_version,
+        help="Print the version and the parser version, and exit.")] = False,
 ) -> None:
     _use_data_dir(data_dir)
     _State.verbose = verbose
@@ -449,15 +488,19 @@ def server_stop() -> None:
 @app.command()
 def parse(
     # Not typer's exists=/dir_okay= checks: they make a missing file a usage error (exit 2), and a
-    # bad input to parse is a failure (exit 1, CONTRACT §2).
+    # bad input to parse is a failure (exit 1, docs/INTERFACE.md §2).
     path: Annotated[Path, typer.Argument(metavar="PATH",
                                          help="A .pdf, .html/.htm/.shtml detail page or .txt file.")],
     output: Annotated[TextFormat, typer.Option(
         "--format", help="json: the record (a quarantined document prints its record too, and "
                          "exits 1); text: normalized text, one paragraph per line.")] = TextFormat.json,
-    data_dir: DataDirOption = None,  # accepted like every command's; parse touches no data directory
+    data_dir: Annotated[Path | None, typer.Option(
+        "--data-dir", hidden=True, help="Not for parse: it touches no data directory.")] = None,
 ) -> None:
     """Parse one document and print it; touches no warehouse."""
+    if data_dir is not None:  # named after the command (before it, it is the global option: ignored)
+        raise typer.BadParameter("parse reads the file given and touches no data directory; "
+                                 "leave --data-dir out", param_hint="--data-dir")
     # No Prefect anywhere on this path: the plain pipeline core; the document is read in the
     # capped extraction worker (time and memory limits, docs/SAFETY.md).
     from pipeline.document import process_document_within_limits
@@ -493,15 +536,19 @@ def sql(
         metavar="QUERY", help="Read-only SQL; with --describe, a table name.")] = None,
     output: Annotated[TableFormat, typer.Option(
         "--format", help="table: a table on a terminal, tab-separated lines when piped (tab, newline, "
-                         "carriage return and backslash in values written \\t \\n \\r \\\\); "
-                         "csv; json. Lists and structs are JSON in csv and table cells; in json, "
-                         "decimals are numbers, intervals ISO-8601 durations (P1DT2H).")] = TableFormat.table,
+                         "carriage return and backslash in values written \\t \\n \\r \\\\; floats "
+                         "rounded to 4 decimals); csv (no byte-order mark on stdout: `minutes export` "
+                         "writes CSV files for Excel); json. Lists and structs are JSON in csv and "
+                         "table cells; in json, decimals are numbers, intervals ISO-8601 durations "
+                         "(P1DT2H).")] = TableFormat.table,
     describe: Annotated[bool, typer.Option(
         "--describe", help="Print the data dictionary (of the table named as QUERY, or all).")] = False,
     report: Annotated[str | None, typer.Option("--report", help="Run a named report query.")] = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Ad hoc read-only SQL on the warehouse (or --describe [TABLE], --report NAME).
+
+    Without a QUERY, on a terminal: a read-only SQL prompt with line editing and history.
 
     A QUERY that starts with "-" (a SQL comment) goes after "--", the end of the options:
 
@@ -528,9 +575,77 @@ def sql(
         columns, rows = _query(location, reports[report])
     elif query:
         columns, rows = _query(location, query)
+    elif sys.stdin.isatty() and stdout.is_terminal:
+        from minutes_etl.shell import run_shell
+
+        try:  # a missing warehouse: say so before the prompt
+            warehouse_query.connect_readonly(location).close()
+        except warehouse_query.WarehouseError as error:
+            raise CommandError(_one_line(error)) from error
+        run_shell(stdout, lambda text: warehouse_query.run_query(location, text),
+                  warehouse_query.dictionary_rows)
+        return
     else:
-        raise typer.BadParameter("give a QUERY, --describe [TABLE] or --report NAME", param_hint="QUERY")
+        raise typer.BadParameter("give a QUERY, --describe [TABLE] or --report NAME (on a terminal, no "
+                                 "QUERY opens a SQL prompt)", param_hint="QUERY")
     print_rows(stdout, columns, rows, output)
+
+
+@app.command()
+def report(
+    out: Annotated[Path | None, typer.Option(
+        "--out", file_okay=False, help="Folder of the site (replaced by each build). Default DATA_DIR/report")
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """A static HTML site from the warehouse: charts, one page per meeting, each paragraph linked to
+    its page (an image, the paragraph's box drawn) and the original file. Opens offline: index.html."""
+    from report.static_site import ReportError, build_report
+
+    _use_data_dir(data_dir)
+    try:
+        built = build_report(DataDir.from_env(), out)
+    except ReportError as error:
+        raise CommandError(_one_line(error)) from error
+    stdout.print(f"report: {built.meetings} meetings, {built.documents} documents, {built.page_images} "
+                 f"page images, {built.charts} charts in {built.seconds:.1f} s", markup=False)
+    stdout.print(str(built.out / "index.html"), markup=False)
+
+
+class ExportFormatOption(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command()
+def export(
+    tables: Annotated[list[str] | None, typer.Argument(
+        metavar="TABLE", help="Tables (or views) to export; default every table.")] = None,
+    output: Annotated[ExportFormatOption, typer.Option(
+        "--format", help="xlsx: one workbook, a sheet per table; csv: a file per table, UTF-8 with a "
+                         "byte-order mark (Excel reads the Chinese right); parquet: a file per table."
+    )] = ExportFormatOption.xlsx,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="xlsx: the workbook's path (or a folder for warehouse.xlsx); csv, parquet: a folder. "
+                      "Default DATA_DIR/export/")] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Warehouse tables to files: xlsx, CSV (with a BOM, for Excel) or Parquet."""
+    from report.export import ExportError, ExportFormat, UnknownTable
+    from report.export import export as export_tables
+
+    _use_data_dir(data_dir)
+    try:
+        written = export_tables(DataDir.from_env(), ExportFormat(output.value), out, tables or [])
+    except UnknownTable as unknown:
+        raise typer.BadParameter(_one_line(unknown), param_hint="TABLE") from None
+    except ExportError as error:
+        raise CommandError(_one_line(error)) from error
+    except Exception as error:  # a missing or unreadable warehouse
+        raise CommandError(_one_line(error)) from error
+    for item in written:
+        stdout.print(f"{item.table}: {item.rows} rows → {item.path}", markup=False)
 
 
 @app.command()

@@ -20,7 +20,7 @@ from pathlib import Path
 from extract.datadir import DataDir
 from extract.local_files import LOCAL_SOURCE
 from extract.manifest import Manifest, ManifestDamaged, check_manifest, utc_now
-from extract.rawstore import RawDamaged, read_verified
+from extract.rawstore import RawDamaged, RawStore, read_verified
 from load import lake
 
 
@@ -35,7 +35,7 @@ class RepairReport:
 
 def repair(data_dir: DataDir, *, rebuild_manifest: bool = False) -> RepairReport:
     report = RepairReport()
-    for path, why in lake.set_aside_damaged(data_dir.lake):
+    for path, why in lake.set_aside_damaged(data_dir.lake_store):
         report.lake_files_set_aside.append(f"{path}: {why}")
     try:
         check_manifest(data_dir.manifest)
@@ -62,13 +62,16 @@ def _set_aside_manifest(manifest: Path) -> Path | None:
 
 
 def _rebuild_manifest(data_dir: DataDir, report: RepairReport) -> None:
-    known = lake.document_index(data_dir.lake)
+    known = lake.document_index(data_dir.lake_store)
     now = utc_now()
     with Manifest(data_dir.manifest) as manifest:
-        for path in sorted(data_dir.raw.glob("??/*.*")):
-            if path.name.startswith(".") or path.name.endswith(".part"):
+        store = RawStore(data_dir.raw_store)
+        for found in sorted(store.storage.files()):
+            name = found.rsplit("/", 1)[-1]
+            if name.startswith(".") or name.endswith(".part") or "." not in name:
                 continue  # a killed write's temp file
-            sha, ext = path.stem, path.suffix.lstrip(".")
+            sha, ext = name.split(".", 1)
+            path = store.path_for(sha, ext)
             try:
                 data = read_verified(path, sha)
             except RawDamaged as damaged:
@@ -77,7 +80,8 @@ def _rebuild_manifest(data_dir: DataDir, report: RepairReport) -> None:
             row = known.get(sha, {})
             manifest.record_document(
                 sha256=sha, ext=ext, size=len(data), raw_path=path,
-                source=row.get("source") or LOCAL_SOURCE, url=row.get("url") or path.as_uri(),
+                source=row.get("source") or LOCAL_SOURCE,
+                url=row.get("url") or (path.as_uri() if isinstance(path, Path) else str(path)),
                 detail_url=None, title=row.get("title"), minutes_no=None,
                 published_at=row.get("published_at"), now=row.get("fetched_at") or now)
             report.documents_registered += 1

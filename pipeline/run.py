@@ -56,6 +56,9 @@ class Stages:
     publish: Callable[[DataDir], object] = stages.publish
     # None: extraction stays in this process.
     extract_in_parallel: ParallelExtract | None = None
+    # Fewest documents worth extracting in parallel; None: PARALLEL_MIN_DOCUMENTS (or its variable).
+    # A cluster named by the user takes every run (1): its workers are already up.
+    parallel_min_documents: int | None = None
 
 
 class Run:
@@ -142,10 +145,11 @@ class Run:
         naming the file and `minutes repair`); damaged lake files are set aside, named in the
         summary, and True is returned: their documents must be reloaded from the raw store."""
         check_manifest(self.data_dir.manifest)
-        damaged = lake.set_aside_damaged(self.data_dir.lake)
+        store = self.data_dir.lake_store
+        damaged = lake.set_aside_damaged(store)
         for path, why in damaged:
             self.summary.warnings.append(
-                f"{LAKE_DAMAGED}: {path} ({why}); set aside in {self.data_dir.lake / lake.DAMAGED_FOLDER}, "
+                f"{LAKE_DAMAGED}: {path} ({why}); set aside in {store.url(lake.DAMAGED_FOLDER)}, "
                 "every stored document reloaded from the raw store")
         return bool(damaged)
 
@@ -186,12 +190,15 @@ class Run:
         with self.stage("cache"):
             cache = RecordCache(self.data_dir)
             for doc in unique:
-                record = cache.get(doc)
-                if record is None:
+                refused = stages.too_large(doc)  # over the size cap: quarantined unread
+                record = None if refused else cache.get(doc)
+                if refused:
+                    extracted.append(stages.Extracted(doc, refused))
+                elif record is None:
                     to_parse.append(doc)
                 else:
                     extracted.append(stages.Extracted(doc, record, from_cache=True))
-        self.summary.reused = len(extracted)
+        self.summary.reused = sum(item.from_cache for item in extracted)
         report().start("extract", len(to_parse))
         if not to_parse:
             return extracted
@@ -208,9 +215,11 @@ class Run:
         return extracted
 
     def _extract_batches(self, documents: Batch) -> Iterator[tuple[Batch, Results]]:
-        threshold = int(os.environ.get(PARALLEL_MIN_DOCUMENTS_ENV) or PARALLEL_MIN_DOCUMENTS)
+        threshold = (self.stages.parallel_min_documents
+                     or int(os.environ.get(PARALLEL_MIN_DOCUMENTS_ENV) or PARALLEL_MIN_DOCUMENTS))
         parallel = self.stages.extract_in_parallel
-        if parallel is not None and len(documents) >= threshold and (os.cpu_count() or 1) > 1:
+        if parallel is not None and len(documents) >= threshold and (
+                (os.cpu_count() or 1) > 1 or self.stages.parallel_min_documents):
             # A few large batches, one per worker at a time; small enough that progress moves.
             workers = os.cpu_count() or 2
             size = max(1, min(stages.EXTRACT_BATCH, -(-len(documents) // (workers * 4))))

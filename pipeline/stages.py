@@ -8,9 +8,9 @@ one document: fetch, extract and load each take a batch (tens to a couple of hun
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from extract import crawl
@@ -18,8 +18,9 @@ from extract.datadir import DataDir
 from extract.errors import TOO_LARGE
 from extract.local_files import is_oversized
 from extract.manifest import Manifest
-from extract.rawstore import RawDamaged, read_verified
+from extract.rawstore import RAW_CORRUPT, RAW_MISSING, RawDamaged, read_verified
 from extract.sources import Source, max_download_bytes
+from extract.stored_documents import PortableDocument, portable
 from load import lake
 from load.publish import PublishReport
 from load.publish import publish as publish_warehouse
@@ -27,7 +28,7 @@ from load.rows import DocumentMeta, RunRow, fetch_failure_row
 from pipeline.document import process_document_within_limits
 from pipeline.progress import report
 from pipeline.record_cache import document_hints
-from transform.record import PARSER_VERSION, MinutesRecord
+from transform.record import PARSER_VERSION, DocHints, MinutesRecord
 
 FETCH_BATCH = 100
 EXTRACT_BATCH = 50
@@ -76,6 +77,16 @@ class RawUnreadable:
     reason: str  # "<code>: <one line>", code raw_missing | raw_corrupt
 
 
+def too_large(doc: crawl.FetchedDocument) -> MinutesRecord | None:
+    """The record of a document over the size cap (an ingested file, never copied to the raw store),
+    quarantined without being read; None for every other document."""
+    if not is_oversized(doc.byte_size):
+        return None
+    return MinutesRecord(doc_id=doc.doc_id, status="quarantined", quarantine_reason=(
+        f"{TOO_LARGE}: {doc.byte_size} bytes, over the {max_download_bytes()} byte limit "
+        "(max_download_bytes); not read, not copied to the raw store"))
+
+
 def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord | RawUnreadable]:
     """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined.
 
@@ -86,14 +97,8 @@ def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord | RawU
     """
     results: list[MinutesRecord | RawUnreadable] = []
     for doc in documents:
-        if is_oversized(doc.byte_size):  # never read into memory, nor copied into the raw store
-            results.append(MinutesRecord(doc_id=doc.doc_id, status="quarantined", quarantine_reason=(
-                f"{TOO_LARGE}: {doc.byte_size} bytes, over the {max_download_bytes()} byte limit "
-                f"(max_download_bytes); not read, not copied to the raw store")))
-            report().advance("extract", 1)
-            continue
         try:
-            data = read_verified(Path(doc.raw_path), doc.doc_id)
+            data = read_verified(doc.raw_path, doc.doc_id)
         except RawDamaged as damaged:
             results.append(RawUnreadable(doc.doc_id, damaged.reason))
             report().advance("extract", 1)
@@ -103,20 +108,55 @@ def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord | RawU
     return results
 
 
+def portable_parameters(documents: list[crawl.FetchedDocument]) -> dict[str, Any]:
+    """extract_portable's parameters for a batch: bytes or storage URLs, never local paths, so the
+    batch can be parsed on a machine that shares nothing with this one but the object store."""
+    return {"documents": [_portable_or_missing(doc) for doc in documents],
+            "hints": [document_hints(doc) for doc in documents]}
+
+
+def _portable_or_missing(doc: crawl.FetchedDocument) -> PortableDocument:
+    try:
+        return portable(doc)
+    except OSError:  # a local raw file gone: neither bytes nor URL, the worker reports raw_missing
+        return PortableDocument(doc.doc_id, doc.suffix)
+
+
+def extract_portable(documents: list[PortableDocument],
+                     hints: list[DocHints]) -> list[MinutesRecord | RawUnreadable]:
+    """`extract` for a worker elsewhere (a Dask cluster): the same records, from bytes or URLs,
+    checked against their SHA-256 and read in that machine's extraction worker (time and memory
+    capped). Progress is the caller's to report, per batch: the worker's process has no one watching."""
+    results: list[MinutesRecord | RawUnreadable] = []
+    for doc, doc_hints in zip(documents, hints, strict=True):
+        try:
+            data = doc.read()
+        except (OSError, ValueError) as missing:
+            results.append(RawUnreadable(doc.doc_id, f"{RAW_MISSING}: {' '.join(str(missing).split())}"))
+            continue
+        if hashlib.sha256(data).hexdigest() != doc.doc_id:
+            results.append(RawUnreadable(doc.doc_id, f"{RAW_CORRUPT}: the stored bytes of {doc.doc_id[:12]} "
+                                                     "no longer match their SHA-256: damaged"))
+            continue
+        results.append(process_document_within_limits(data, doc.suffix, doc_hints))
+    return results
+
+
 def load(data_dir: DataDir, extracted: list[Extracted]) -> int:
     """Write one batch of records to the Parquet lake (the warehouse is published once, at the end)."""
-    return lake.write_documents(data_dir.lake, [(document_meta(item), item.record) for item in extracted])
+    return lake.write_documents(data_dir.lake_store,
+                                [(document_meta(item), item.record) for item in extracted])
 
 
 def record_run(data_dir: DataDir, run: RunRow) -> None:
-    lake.write_run(data_dir.lake, run)
+    lake.write_run(data_dir.lake_store, run)
 
 
 def snapshot_fetch_failures(data_dir: DataDir) -> int:
     """The manifest's standing fetch failures → the lake's `fetch_failures` snapshot."""
     with Manifest(data_dir.manifest) as manifest:
         rows = [fetch_failure_row(dict(row)) for row in manifest.fetch_failures()]
-    lake.write_fetch_failures(data_dir.lake, rows)
+    lake.write_fetch_failures(data_dir.lake_store, rows)
     return len(rows)
 
 

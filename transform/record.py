@@ -1,4 +1,4 @@
-"""The structured minutes record (CONTRACT §5) as plain dataclasses."""
+"""The structured minutes record (docs/INTERFACE.md §5) as plain dataclasses."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from typing import Any
 # 1.1.0: furniture keeps page and kind, paragraphs their box (issue 3)
 # 1.2.0: other places' styles; a missing field is null with a warning, not a quarantine;
 #        meeting.completeness; traditional characters read as simplified (issue 14)
-PARSER_VERSION = "1.2.0"
+# 1.2.1: page furniture in reading order (issue 16)
+PARSER_VERSION = "1.2.1"
 
 
 @dataclass
@@ -116,7 +117,7 @@ class MinutesRecord:
     furniture: list[Furniture] = field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The CONTRACT §5 JSON shape: dates as ISO strings, no internal fields."""
+        """The docs/INTERFACE.md §5 JSON shape: dates as ISO strings, no internal fields."""
         data = asdict(self)
         data.pop("page_count")
         data.pop("furniture")
