@@ -28,6 +28,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+
+# typer 0.29 (pinned) vendors click: its exception classes are these, not the `click` package's.
+from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
 from extract.datadir import DataDir
@@ -57,6 +60,30 @@ class _Commands(TyperGroup):
             _quiet_stdout()
             raise SystemExit(0) from None
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Usage errors as one line on stderr, exit 2 (click prints usage, a hint and the error on
+        three); `minutes` alone still prints the help."""
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click_errors.NoArgsIsHelpError as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click_errors.UsageError as error:
+            where = f"minutes {error.ctx.command_path.partition(' ')[2]}".rstrip() if error.ctx else "minutes"
+            stderr.print(f"minutes: usage error: {' '.join(error.format_message().split())} "
+                         f"(see `{where} --help`)", markup=False)
+            sys.exit(error.exit_code)
+        except click_errors.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            stderr.print("minutes: aborted", markup=False)
+            sys.exit(1)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+        return code
+
 
 def _quiet_stdout() -> None:
     """Send what is left in stdout's buffer to /dev/null: flushing it at exit would fail again."""
@@ -74,8 +101,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # errors are one line on stderr, never a traceback
     rich_markup_mode=None,
 )
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: text from documents and servers (`:x:` in /etc/passwd's `root:x:0`) prints as it is.
+stdout = Console(highlight=False, soft_wrap=True, emoji=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 # Prefect settings this command needs unless the user chose otherwise (read at Prefect import).
 PREFECT_DEFAULTS = {
@@ -239,7 +267,8 @@ def sources(ctx: typer.Context, data_dir: DataDirOption = None) -> None:
         return
     from extract.sources import configured_sources
 
-    rows = [(name, settings.get("platform") or "(recognised)", settings.get("listing", ""),
+    rows = [(name, settings.get("platform") or "recognised from the page",
+             str(settings.get("listing", "")).replace("{base_url}", "http://127.0.0.1:<port>"),
              "off" if settings.get("respect_robots") is False else "honoured")
             for name, settings in configured_sources().items()]
     print_rows(stdout, ["source", "platform", "listing", "robots.txt"], rows, TableFormat.table)
