@@ -29,11 +29,13 @@ from pipeline.record_cache import RecordCache
 from pipeline.summary import DocumentOutcome, RunSummary
 from transform.record import MinutesRecord
 
-# Extraction across processes pays a start-up (~3 s: workers import pdfplumber). Measured here
-# (2 cores, demo PDFs, ~0.17 s each), one process vs two: 25 documents 4.1 s vs 4.9 s; 225
-# documents 37.2 s vs 20.2 s. Break-even near 40. Tune with the variable.
+# Extraction across processes pays a start-up: each pool worker imports Prefect and starts its own
+# capped extraction worker (extract/isolation.py), while in one process the extraction worker already
+# works beside the flow. Measured here (2 cores, load 1.4, 60 bench PDFs, 434 pages, `minutes ingest`):
+# extract stage 11.1 s in one process vs 18.6 s across a pool of two. Earlier, without the extraction
+# worker: break-even near 40 documents, 225 documents 37.2 s vs 20.2 s. Tune with the variable.
 PARALLEL_MIN_DOCUMENTS_ENV = "MINUTES_PARALLEL_MIN_DOCUMENTS"
-PARALLEL_MIN_DOCUMENTS = 40
+PARALLEL_MIN_DOCUMENTS = 150
 LAKE_DAMAGED = "lake_damaged"  # a run warning: a lake file could not be read and was set aside
 
 Batch = list[crawl.FetchedDocument]
