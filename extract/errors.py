@@ -12,6 +12,7 @@ EMPTY_FILE = "empty_file"
 TIMEOUT = "timeout"
 UNSUPPORTED_TYPE = "unsupported_type"
 NOT_MINUTES = "not_minutes"
+OCR_LOW_CONFIDENCE = "ocr_low_confidence"  # a scan OCR read too poorly to trust (extract.ocr)
 
 
 class Quarantine(Exception):

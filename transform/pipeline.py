@@ -24,12 +24,14 @@ def document_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def process_document(data: bytes, suffix: str, hints: DocHints | None = None) -> MinutesRecord:
-    """Parse one document. Never raises for a bad document: it comes back quarantined."""
+def process_document(data: bytes, suffix: str, hints: DocHints | None = None, *,
+                     ocr: bool = True) -> MinutesRecord:
+    """Parse one document. Never raises for a bad document: it comes back quarantined.
+    With `ocr` off, pages that are only images are not read (a scan is quarantined no_text_layer)."""
     doc_id = document_id(data)
     page_count: int | None = None
     try:
-        text = read_paragraphs(data, suffix)
+        text = read_paragraphs(data, suffix, ocr=ocr)
         page_count = text.page_count
         record = parse_minutes(text.paragraphs, _merge_hints(text.hints, hints), doc_id)
         record.page_count = page_count

@@ -24,18 +24,19 @@ class ReadText:
     hints: DocHints = field(default_factory=DocHints)  # what an HTML detail page says
 
 
-def read_paragraphs(data: bytes, suffix: str, *, time_limit: float | None = 60.0) -> ReadText:
+def read_paragraphs(data: bytes, suffix: str, *, time_limit: float | None = 60.0,
+                    ocr: bool = True) -> ReadText:
     """Bytes of a `.pdf`, `.txt` or `.html/.htm/.shtml` document → its normalized paragraphs.
 
     Raises Quarantine for what cannot be read (see extract.pdf) or an unsupported suffix.
     Content wins over the name where they disagree: `%PDF` bytes are read as a PDF, and a
-    `.pdf` whose bytes are an HTML page is `not_pdf`.
+    `.pdf` whose bytes are an HTML page is `not_pdf`. With `ocr` off, a scan stays `no_text_layer`.
     """
     kind = suffix.lower().lstrip(".")
     if kind not in PDF_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES:
         raise Quarantine(UNSUPPORTED_TYPE, f"cannot read {suffix or 'files without a suffix'!r} documents")
     if kind in PDF_SUFFIXES or data[:1024].lstrip().startswith(b"%PDF-"):
-        pdf = read_pdf(data, time_limit=time_limit)
+        pdf = read_pdf(data, time_limit=time_limit, ocr=ocr)
         masthead = [f.text for f in pdf.furniture if f.kind == "masthead"]
         return ReadText(
             paragraphs=paragraphs_from_pdf(pdf),

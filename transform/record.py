@@ -8,7 +8,8 @@ from typing import Any
 
 # Bump when parsing or normalization changes output: documents parsed by an older
 # version are re-extracted by `minutes backfill --reprocess`, and caches are keyed on it.
-PARSER_VERSION = "1.1.0"  # 1.1.0: furniture keeps page and kind, paragraphs their box (issue 3)
+# 1.1.0: furniture keeps page and kind, paragraphs their box (issue 3); 1.2.0: scans read by OCR (issue 18)
+PARSER_VERSION = "1.2.0"
 
 
 @dataclass
@@ -19,6 +20,8 @@ class Paragraph:
     page_end: int | None = None
     # (x0, top, x1, bottom) on page_start, in PDF points; None for TXT/HTML input.
     bbox: tuple[float, float, float, float] | None = None
+    ocr: bool = False  # read from a page image by OCR (extract.ocr), not from a text layer
+    ocr_confidence: float | None = None  # the OCR engine's mean confidence, 0-1; None for text layers
 
 
 @dataclass
@@ -113,7 +116,8 @@ class MinutesRecord:
         data.pop("page_count")
         data.pop("furniture")
         for para in data["paragraphs"]:
-            para.pop("bbox")
+            for internal in ("bbox", "ocr", "ocr_confidence"):  # warehouse columns, not CONTRACT §5
+                para.pop(internal)
         return _iso_dates(data)
 
 

@@ -1,0 +1,293 @@
+"""OCR for PDF pages without a text layer: page image → the same `TextLine`s the text-layer path makes.
+
+The engine is RapidOCR 3.10 (PP-OCRv6 small detection + recognition models shipped inside the wheel,
+run by onnxruntime; nothing is downloaded at run time), with the angle classifier off. Chosen by
+measurement on the demo's scans (7 pages: 150-200 dpi, skewed 0.3-1.1°, grain, specks, JPEG 40-70, a
+red seal; `python -m benchmarks.ocr_engines`, load average ≈ 4 on 2 shared cores):
+
+    engine                                        char similarity   s/page
+    rapidocr 3.10, classifier off                 0.956              7.1
+    tesserocr 2.13 + Debian chi_sim, 1 thread     0.808              1.8
+
+Tesseract is faster but misreads a fifth of the characters of a noisy CJK scan, which no grammar
+can repair; RapidOCR's errors are rare and mostly under the seal (see `drop_seals`). The classifier
+is off because it turned a whole upright line upside down on a skewed page (issue 18's measurement),
+and minutes are printed upright.
+
+Geometry: boxes come back in pixels of a page image rendered at OCR_DPI, slightly rotated on a
+skewed scan. The page's skew is measured from the boxes themselves, every point is turned back by
+it, and pixels become PDF points, so indents, margins, page numbers and attendance grids downstream
+are read by the rules the text layer uses. Each line keeps the engine's confidence.
+
+The pure part (`lines_from_boxes`, `drop_seals`, `mean_confidence`) is separate from the engine
+call (`read_page`), which is a plain function: it runs in whatever process reads the document.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from extract.pdf import TextLine, spaces_for_gap
+
+ENGINE = "rapidocr 3.10.0 (PP-OCRv6 small, onnxruntime), angle classifier off"
+# Pages are rendered at this resolution: a typical office scan's own; more costs time, not accuracy.
+OCR_DPI = 150
+# Time budget of one page's OCR, on top of the document's own limit (5-8 s measured on a busy machine).
+PAGE_SECONDS = 60.0
+# A scan whose OCR lines average below this confidence is quarantined `ocr_low_confidence`: readable
+# scans of the demo measure 0.96-0.99, an illegible one (60 dpi, heavy noise, JPEG 8) 0.7x.
+MIN_MEAN_CONFIDENCE = 0.85
+# Within a recognized line, glyph positions come from the recognizer's columns and jitter by ~0.2 em:
+# only a gap wider than this many ems is a space (the text layer's threshold is 0.15 em).
+_OCR_SPACE_GAP = 0.4
+# A detection box is taller than the glyphs: the detector pads each side by about this share of
+# the box height. Measured: a 16 pt line gives a 21.6 pt box.
+_BOX_PADDING = 0.13
+# Only lines this many times wider than tall tell the page's skew reliably.
+_SKEW_MIN_ASPECT = 4.0
+# Red (seal ink): red channel above this, and this much above green and blue.
+_RED_MIN, _RED_MARGIN = 110, 60
+# After red dropout, what is lighter than this is paper (the seal's ghost), what is darker ink.
+_PAPER_LEVEL = 170
+# A red connected shape at least this many points across both ways is a seal, not red text.
+_SEAL_MIN_SIZE = 48.0
+# Scanner dust reads as a dot; in minutes a dot stands only between digits (3.5亿元).
+_DUST = frozenset(".·•・`'")
+# Full-width punctuation is drawn in one side of its em cell; the other side is no gap.
+_CLOSING = frozenset("，。、；：？！）》〕」』”’")
+_OPENING = frozenset("（《〔「『“‘")
+
+Point = tuple[float, float]
+
+
+@dataclass
+class OcrWord:
+    text: str
+    score: float
+    quad: list[Point]  # pixels, clockwise from top-left
+
+
+@dataclass
+class OcrBox:
+    """One detected text box as the engine returns it."""
+
+    text: str
+    score: float
+    quad: list[Point]
+    words: list[OcrWord]  # single characters for CJK, words for Latin runs; may be empty
+
+
+# --- engine --------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _engine() -> Any:
+    from rapidocr import RapidOCR  # heavy: onnxruntime and the models load on first use
+
+    return RapidOCR(params={"Global.use_cls": False, "Global.log_level": "error"})
+
+
+def recognize(image_rgb: Any) -> list[OcrBox]:
+    """The bare engine call on an RGB numpy array: boxes with text, confidence and glyph boxes."""
+    result = _engine()(image_rgb[:, :, ::-1].copy(), use_cls=False, return_word_box=True)  # BGR
+    if not result.txts:
+        return []
+    words_per_box = result.word_results if len(result.word_results) == len(result.txts) else [()] * len(
+        result.txts)
+    boxes = []
+    for quad, text, score, words in zip(result.boxes, result.txts, result.scores, words_per_box,
+                                        strict=True):
+        boxes.append(OcrBox(
+            text=text, score=float(score), quad=[(float(x), float(y)) for x, y in quad],
+            words=[OcrWord(w[0], float(w[1]), [(float(x), float(y)) for x, y in w[2]])
+                   for w in words if w and w[2] is not None],
+        ))
+    return boxes
+
+
+def render_page(pdf: Any, index: int, dpi: int = OCR_DPI) -> Any:
+    """Page `index` of an open pypdfium2 document as an RGB numpy array."""
+    import numpy as np
+
+    bitmap = pdf[index].render(scale=dpi / 72)
+    return np.asarray(bitmap.to_pil().convert("RGB"))
+
+
+def read_page(pdf: Any, index: int, page_height: float) -> list[TextLine]:
+    """OCR one page of an open pypdfium2 document: its lines, in PDF points, with confidences."""
+    image = drop_seals(render_page(pdf, index), OCR_DPI / 72)
+    return lines_from_boxes(recognize(image), index + 1, OCR_DPI / 72, image.shape[1], image.shape[0])
+
+
+# --- seals ---------------------------------------------------------------------------------------
+
+
+def drop_seals(image: Any, scale: float) -> Any:
+    """Take the red seals off an RGB page image, so the text under them reads whole.
+
+    Only red shapes as large as a seal both ways are dropped (with what lies inside their box, the
+    seal's own lettering): red text such as a masthead stays, read like any other ink. Black text
+    under a seal stays too: it is dark in every channel, not red."""
+    import cv2
+    import numpy as np
+
+    red = image[:, :, 0].astype(np.int16)
+    other = np.maximum(image[:, :, 1], image[:, :, 2]).astype(np.int16)
+    mask = ((red > _RED_MIN) & (red - other > _RED_MARGIN)).astype(np.uint8)
+    if not mask.any():
+        return image
+    joined = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    least = _SEAL_MIN_SIZE * scale
+    cleaned = image.copy()
+    for label in range(1, count):
+        x, y, w, h = stats[label, :4]
+        if w >= least and h >= least:
+            # Red dropout, as scanners do it: in the seal's box every pixel becomes its red channel.
+            # Red ink and its pink JPEG fringe turn paper-light; black ink, even where the seal
+            # covers it, stays dark, and so do the grey edges of its strokes.
+            window = (slice(y, y + h), slice(x, x + w))
+            dropped = image[window][:, :, :1].copy()
+            dropped[dropped > _PAPER_LEVEL] = 255  # the seal's light ghost goes with the paper
+            cleaned[window] = dropped
+    return cleaned
+
+
+# --- boxes → lines -------------------------------------------------------------------------------
+
+
+def page_skew(boxes: list[OcrBox]) -> float:
+    """The page's rotation in radians (positive: text rises to the right), from long boxes' top edges."""
+    angles = []
+    for box in boxes:
+        (x0, y0), (x1, y1) = box.quad[0], box.quad[1]
+        width = math.hypot(x1 - x0, y1 - y0)
+        height = math.hypot(box.quad[3][0] - x0, box.quad[3][1] - y0)
+        if height and width / height >= _SKEW_MIN_ASPECT:
+            angles.append(math.atan2(y0 - y1, x1 - x0))
+    return statistics.median(angles) if angles else 0.0
+
+
+@dataclass
+class _Glyph:
+    text: str
+    x0: float
+    x1: float
+
+
+@dataclass
+class _Piece:
+    """A detection box turned upright and in points."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    score: float
+    glyphs: list[_Glyph]
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def lines_from_boxes(boxes: list[OcrBox], page: int, scale: float, width_px: float,
+                     height_px: float) -> list[TextLine]:
+    """Detection boxes of one page → its text lines, top to bottom, in PDF points (top-left origin).
+
+    Boxes on one line (an attendance grid splits a line into several) are joined left to right,
+    with gaps written as spaces by the text layer's rule (one per half em)."""
+    angle = page_skew(boxes)
+    centre = (width_px / 2, height_px / 2)
+    pieces = [_piece(box, angle, centre, scale) for box in boxes if box.text.strip()]
+    pieces.sort(key=lambda piece: (piece.middle, piece.x0))
+    lines: list[TextLine] = []
+    group: list[_Piece] = []
+    for piece in pieces:
+        if group and abs(piece.middle - statistics.mean(p.middle for p in group)) > 0.5 * piece.size:
+            lines.append(_line(group, page))
+            group = []
+        group.append(piece)
+    if group:
+        lines.append(_line(group, page))
+    return lines
+
+
+def _upright(point: Point, angle: float, centre: Point) -> Point:
+    """Turn a point back by the page's skew around the page centre."""
+    x, y = point[0] - centre[0], point[1] - centre[1]
+    cos, sin = math.cos(angle), math.sin(angle)
+    # Image y points down: undoing a counter-clockwise tilt of `angle` turns points clockwise.
+    return centre[0] + x * cos - y * sin, centre[1] + x * sin + y * cos
+
+
+def _piece(box: OcrBox, angle: float, centre: Point, scale: float) -> _Piece:
+    quad = [_upright(point, angle, centre) for point in box.quad]
+    xs, ys = [p[0] / scale for p in quad], [p[1] / scale for p in quad]
+    top, bottom = min(ys), max(ys)
+    pad = _BOX_PADDING * (bottom - top)
+    glyphs = []
+    for word in box.words:
+        wx = [_upright(point, angle, centre)[0] / scale for point in word.quad]
+        glyphs.append(_Glyph(word.text, min(wx), max(wx)))
+    if not glyphs:  # no glyph boxes: spread the text evenly over the box
+        left, right = min(xs) + pad, max(xs) - pad
+        step = (right - left) / max(1, len(box.text))
+        glyphs = [_Glyph(ch, left + k * step, left + (k + 1) * step) for k, ch in enumerate(box.text)]
+    glyphs = _without_dust(sorted(glyphs, key=lambda glyph: glyph.x0))
+    size = bottom - top - 2 * pad
+    return _Piece(x0=min(xs) + pad, x1=max(xs) - pad, top=top + pad, bottom=bottom - pad, size=size,
+                  score=box.score, glyphs=glyphs)
+
+
+def _without_dust(glyphs: list[_Glyph]) -> list[_Glyph]:
+    """Drop dots that are not a decimal point: specks of dust the recognizer read as `.` or `·`."""
+    kept = []
+    for index, glyph in enumerate(glyphs):
+        before = glyphs[index - 1].text[-1:] if index else ""
+        after = glyphs[index + 1].text[:1] if index + 1 < len(glyphs) else ""
+        if glyph.text.strip() in _DUST and not (before.isdigit() and after.isdigit()):
+            continue
+        kept.append(glyph)
+    return kept
+
+
+def _line(pieces: list[_Piece], page: int) -> TextLine:
+    pieces.sort(key=lambda piece: piece.x0)
+    size = statistics.median(piece.size for piece in pieces)
+    parts: list[str] = []
+    previous_x1: float | None = None
+    previous_text = ""
+    for piece in pieces:
+        for index, glyph in enumerate(piece.glyphs):
+            # The first glyph of a box starts at the box's glyph edge, not the padded one.
+            x0 = piece.x0 if index == 0 else glyph.x0
+            if glyph.text in _OPENING:
+                x0 -= 0.5 * size
+            if previous_x1 is not None and previous_text not in _CLOSING:
+                gap = x0 - previous_x1
+                parts.append(spaces_for_gap(gap, size) if gap > _OCR_SPACE_GAP * size else "")
+            parts.append(glyph.text)
+            previous_x1 = piece.x1 if index == len(piece.glyphs) - 1 else glyph.x1
+            previous_text = glyph.text
+    chars = [len(piece.glyphs) or 1 for piece in pieces]
+    confidence = sum(piece.score * n for piece, n in zip(pieces, chars, strict=True)) / sum(chars)
+    top = min(piece.top for piece in pieces)
+    bottom = max(piece.bottom for piece in pieces)
+    return TextLine(page=page, x0=pieces[0].x0, x1=max(piece.x1 for piece in pieces), top=top,
+                    bottom=bottom, text="".join(parts), size=size, fontname="OCR",
+                    baseline=bottom - 0.12 * size, confidence=confidence)
+
+
+def mean_confidence(lines: list[TextLine]) -> float | None:
+    """The character-weighted mean confidence of OCR lines; None when no line came from OCR."""
+    weighted = [(line.confidence, len(line.text.strip())) for line in lines if line.confidence is not None]
+    total = sum(n for _, n in weighted)
+    if not total:
+        return None
+    return sum(c * n for c, n in weighted) / total
