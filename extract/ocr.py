@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -42,8 +43,9 @@ PAGE_SECONDS = 60.0
 # scans of the demo measure 0.96-0.99, an illegible one (60 dpi, heavy noise, JPEG 8) 0.7x.
 MIN_MEAN_CONFIDENCE = 0.85
 # Within a recognized line, glyph positions come from the recognizer's columns and jitter by ~0.2 em:
-# only a gap wider than this many ems is a space (the text layer's threshold is 0.15 em).
-_OCR_SPACE_GAP = 0.4
+# only a gap wider than this many ems is a space (the text layer's threshold is 0.15 em; an
+# attendance grid's separators are 1 em). A CJK glyph's extent is taken as one em from its start.
+_OCR_SPACE_GAP = 0.5
 # A detection box is taller than the glyphs: the detector pads each side by about this share of
 # the box height. Measured: a 16 pt line gives a 21.6 pt box.
 _BOX_PADDING = 0.13
@@ -53,10 +55,12 @@ _SKEW_MIN_ASPECT = 4.0
 _RED_MIN, _RED_MARGIN = 110, 60
 # After red dropout, what is lighter than this is paper (the seal's ghost), what is darker ink.
 _PAPER_LEVEL = 170
-# A red connected shape at least this many points across both ways is a seal, not red text.
+# A red connected shape this many points across one way and half that the other is (part of) a seal,
+# not red text (a masthead character is 26 pt square, a red rule 1.5 pt high).
 _SEAL_MIN_SIZE = 48.0
 # Scanner dust reads as a dot; in minutes a dot stands only between digits (3.5亿元).
-_DUST = frozenset(".·•・`'")
+_DUST = ".·•・．`'"
+_DUST_OUTSIDE_NUMBERS = re.compile(rf"(?<!\d)[{_DUST}]+|[{_DUST}]+(?!\d)")
 # Full-width punctuation is drawn in one side of its em cell; the other side is no gap.
 _CLOSING = frozenset("，。、；：？！）》〕」』”’")
 _OPENING = frozenset("（《〔「『“‘")
@@ -146,7 +150,8 @@ def drop_seals(image: Any, scale: float) -> Any:
     cleaned = image.copy()
     for label in range(1, count):
         x, y, w, h = stats[label, :4]
-        if w >= least and h >= least:
+        # A line of text across a seal can cut its ring in two arcs: each is seal-wide one way.
+        if max(w, h) >= least and min(w, h) >= least / 2:
             # Red dropout, as scanners do it: in the seal's box every pixel becomes its red channel.
             # Red ink and its pink JPEG fringe turn paper-light; black ink, even where the seal
             # covers it, stays dark, and so do the grey edges of its strokes.
@@ -251,10 +256,18 @@ def _without_dust(glyphs: list[_Glyph]) -> list[_Glyph]:
     for index, glyph in enumerate(glyphs):
         before = glyphs[index - 1].text[-1:] if index else ""
         after = glyphs[index + 1].text[:1] if index + 1 < len(glyphs) else ""
-        if glyph.text.strip() in _DUST and not (before.isdigit() and after.isdigit()):
+        text = glyph.text.strip()
+        if text and all(ch in _DUST for ch in text) and not (before.isdigit() and after.isdigit()):
             continue
-        kept.append(glyph)
+        cleaned = _DUST_OUTSIDE_NUMBERS.sub("", glyph.text) if len(glyph.text) > 1 else glyph.text
+        if cleaned:  # a Latin word with a speck inside (`3.`): the speck goes
+            kept.append(_Glyph(cleaned, glyph.x0, glyph.x1))
     return kept
+
+
+def _is_cjk(text: str) -> bool:
+    return len(text) == 1 and ("\u4e00" <= text <= "\u9fff" or "\u3000" <= text <= "\u303f"
+                               or "\uff00" <= text <= "\uffef")
 
 
 def _line(pieces: list[_Piece], page: int) -> TextLine:
@@ -273,7 +286,13 @@ def _line(pieces: list[_Piece], page: int) -> TextLine:
                 gap = x0 - previous_x1
                 parts.append(spaces_for_gap(gap, size) if gap > _OCR_SPACE_GAP * size else "")
             parts.append(glyph.text)
-            previous_x1 = piece.x1 if index == len(piece.glyphs) - 1 else glyph.x1
+            if index == len(piece.glyphs) - 1:
+                previous_x1 = piece.x1
+            elif _is_cjk(glyph.text):
+                # The recognizer's glyph boxes may run on into a gap; a CJK character is one em wide.
+                previous_x1 = glyph.x0 + size
+            else:
+                previous_x1 = glyph.x1
             previous_text = glyph.text
     chars = [len(piece.glyphs) or 1 for piece in pieces]
     confidence = sum(piece.score * n for piece, n in zip(pieces, chars, strict=True)) / sum(chars)

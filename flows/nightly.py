@@ -12,8 +12,9 @@ from flows.summary import RunSummary
 
 @flow(name="nightly", description="Incremental: fetch what the source published since the last run, "
                                    "extract, parse and load it.")
-def nightly(source: str | None = None) -> RunSummary:
-    """`source`: a configured source name or a listing URL; default env MINUTES_SOURCE, then `demo`."""
+def nightly(source: str | None = None, ocr: bool = True) -> RunSummary:
+    """`source`: a configured source name or a listing URL; default env MINUTES_SOURCE, then `demo`.
+    `ocr`: read scans by OCR; off, they are quarantined no_text_layer."""
     name = source_name(source)
     check_fetchable(name, reprocess=False)
 
@@ -24,4 +25,4 @@ def nightly(source: str | None = None) -> RunSummary:
         # What was just fetched, and anything an earlier run fetched but did not get to load.
         run.process(run.unfinished(source_config.name))
 
-    return run_flow("nightly", name, body)
+    return run_flow("nightly", name, body, ocr=ocr)

@@ -73,8 +73,9 @@ def served_source_url(name: str) -> Iterator[str | None]:
 class Run:
     """Book-keeping of one flow run: timings, counts, the `runs` row, artifacts."""
 
-    def __init__(self, flow: str, source: str | None) -> None:
+    def __init__(self, flow: str, source: str | None, *, ocr: bool = True) -> None:
         self.data_dir = DataDir.from_env()
+        self.ocr = ocr  # off (--no-ocr): scans stay quarantined no_text_layer
         self.logger = get_run_logger()
         run_id = flow_run.get_id() or str(uuid.uuid4())
         self.summary = RunSummary(run_id=str(run_id), flow=flow, source=source,
@@ -142,7 +143,7 @@ class Run:
             else:
                 parsed = []
                 for batch in tasks.batches(to_parse, tasks.EXTRACT_BATCH):
-                    parsed.append((batch, tasks.extract(batch, return_state=True)))
+                    parsed.append((batch, tasks.extract(batch, ocr=self.ocr, return_state=True)))
                     report().advance("extract", len(batch))
         for batch, state in parsed:
             records: list[MinutesRecord] = state.result()  # raises if the batch failed: the run fails
@@ -162,7 +163,7 @@ class Run:
         runner = ProcessPoolTaskRunner(max_workers=workers, initializer=quiet_like_parent,
                                        initargs=(console_level(),))
         with _same_api_in_workers(), runner:
-            futures = [(batch, runner.submit(tasks.extract, {"documents": batch}))
+            futures = [(batch, runner.submit(tasks.extract, {"documents": batch, "ocr": self.ocr}))
                        for batch in tasks.batches(documents, size)]
             for batch, future in futures:
                 future.wait()
@@ -229,9 +230,9 @@ def quiet_like_parent(level: int) -> None:
     set_console_level(level)
 
 
-def run_flow(flow: str, source: str | None, body: Callable[[Run], None]) -> RunSummary:
+def run_flow(flow: str, source: str | None, body: Callable[[Run], None], *, ocr: bool = True) -> RunSummary:
     """Run `body` inside the shared book-keeping; a failure still writes its `runs` row."""
-    run = Run(flow, source)
+    run = Run(flow, source, ocr=ocr)
     try:
         body(run)
         return run.finish()

@@ -87,18 +87,19 @@ def fetch(entries: list[Any], source: Source, data_dir: DataDir) -> crawl.FetchR
 
 
 @task(name="extract", timeout_seconds=60 * 60, cache_policy=NO_CACHE)
-def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord]:
+def extract(documents: list[crawl.FetchedDocument], ocr: bool = True) -> list[MinutesRecord]:
     """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined.
+    `ocr`: read scanned pages by OCR (off: scans are quarantined no_text_layer).
 
     Records only, in the order of `documents`: the caller pairs them with the documents it holds.
     No task cache: records are cached per document, under the data directory (flows/cache.py).
     """
-    return [_process(Path(doc.raw_path).read_bytes(), doc) for doc in documents]
+    return [_process(Path(doc.raw_path).read_bytes(), doc, ocr) for doc in documents]
 
 
-def _process(data: bytes, doc: crawl.FetchedDocument) -> MinutesRecord:
+def _process(data: bytes, doc: crawl.FetchedDocument, ocr: bool) -> MinutesRecord:
     # A PDF stored without a PDF suffix (an ingested file named `scan` or `minutes.bin`) is read as one.
-    return process_document(data, readable_suffix(data, doc.suffix), document_hints(doc))
+    return process_document(data, readable_suffix(data, doc.suffix), document_hints(doc), ocr=ocr)
 
 
 @task(name="load", timeout_seconds=30 * 60, cache_policy=NO_CACHE)

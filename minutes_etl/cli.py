@@ -77,6 +77,8 @@ class _State:
 DataDirOption = Annotated[Path | None, typer.Option(
     "--data-dir", envvar="MINUTES_DATA_DIR", file_okay=False,
     help="Data directory (raw store, lake, warehouse). Default ./data")]
+NoOcrOption = Annotated[bool, typer.Option(
+    "--no-ocr", help="Do not read scanned pages by OCR: scans stay quarantined no_text_layer.")]
 SOURCE_ENV = "MINUTES_SOURCE"
 
 
@@ -103,12 +105,13 @@ def run(
     source: Annotated[str | None, typer.Option(
         "--source", envvar=SOURCE_ENV, help="Source name (demo, suzhou) or listing URL; "
                                             "default $MINUTES_SOURCE, then demo.")] = None,
+    no_ocr: NoOcrOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """The nightly job: discover what the source published, fetch what is new, extract, parse, load."""
     _use_data_dir(data_dir)
     _check_source(ctx, source, reprocess=False)
-    _run_flow("nightly", lambda flows: flows.nightly.nightly(source=source))
+    _run_flow("nightly", lambda flows: flows.nightly.nightly(source=source, ocr=not no_ocr))
 
 
 @app.command()
@@ -125,6 +128,7 @@ def backfill(
         "--reprocess", help="Re-extract documents from the raw store without fetching; "
                             "with --since/--until, documents without a publication date are left out."
     )] = False,
+    no_ocr: NoOcrOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """Everything published in the window; --reprocess re-extracts the raw store without refetching."""
@@ -135,7 +139,7 @@ def backfill(
         raise typer.BadParameter(str(bad), param_hint="--since/--until") from None
     _check_source(ctx, source, reprocess=reprocess)
     _run_flow("backfill", lambda flows: flows.backfill.backfill(
-        source=source, since=since, until=until, reprocess=reprocess))
+        source=source, since=since, until=until, reprocess=reprocess, ocr=not no_ocr))
 
 
 @app.command()
@@ -145,11 +149,13 @@ def ingest(
         help="Files or folders. A file named here is ingested whatever its type (a PDF is known by "
              "its bytes; what cannot be read is kept and quarantined unsupported_type); in a folder, "
              ".pdf/.html/.htm/.shtml/.txt files and PDFs are taken, other files listed as skipped.")],
+    no_ocr: NoOcrOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """Load local files or folders (PDF, HTML, TXT) through the same pipeline."""
     _use_data_dir(data_dir)
-    _run_flow("ingest", lambda flows: flows.ingest.ingest(paths=[str(p.resolve()) for p in paths]))
+    _run_flow("ingest", lambda flows: flows.ingest.ingest(paths=[str(p.resolve()) for p in paths],
+                                                          ocr=not no_ocr))
 
 
 def _check_source(ctx: typer.Context, source: str | None, *, reprocess: bool) -> None:
@@ -292,6 +298,7 @@ def parse(
     output: Annotated[TextFormat, typer.Option(
         "--format", help="json: the record (a quarantined document prints its record too, and "
                          "exits 1); text: normalized text, one paragraph per line.")] = TextFormat.json,
+    no_ocr: NoOcrOption = False,
     data_dir: DataDirOption = None,  # accepted like every command's; parse touches no data directory
 ) -> None:
     """Parse one document and print it; touches no warehouse."""
@@ -300,7 +307,7 @@ def parse(
     from transform.pipeline import process_document
 
     data = _read_document(path)
-    record = process_document(data, readable_suffix(data, path.suffix.lower()), None)
+    record = process_document(data, readable_suffix(data, path.suffix.lower()), None, ocr=not no_ocr)
     if output is TextFormat.json:
         sys.stdout.write(json.dumps(record.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
     elif record.status == "parsed":

@@ -193,7 +193,8 @@ def test_publishing_an_empty_lake_gives_an_empty_warehouse_with_every_table(data
     assert report.table_rows == dict.fromkeys(ALL_TABLES, 0)
     assert run_query(data_dir, "SELECT count(*) FROM search_paragraphs('会议')")[1] == [(0,)]
     rebuilt = publish(data_dir, rebuild=True)
-    assert rebuilt.migrations_applied == ["0001_schema", "0002_documents_load_columns", "0003_provenance"]
+    assert rebuilt.migrations_applied == ["0001_schema", "0002_documents_load_columns", "0003_provenance",
+                                         "0004_ocr"]
 
 
 def test_a_publish_that_fails_leaves_the_live_warehouse_as_it_was(data_dir: DataDir) -> None:

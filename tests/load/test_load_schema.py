@@ -152,9 +152,11 @@ def test_a_version_1_warehouse_is_migrated_when_published(data_dir: DataDir) -> 
     old.close()
     write_documents(data_dir.lake, corpus(3))
     report = publish(data_dir)
-    assert report.migrations_applied == ["0002_documents_load_columns", "0003_provenance"]
+    assert report.migrations_applied == ["0002_documents_load_columns", "0003_provenance", "0004_ocr"]
     _, rows = run_query(data_dir, "SELECT version FROM schema_migrations ORDER BY version")
-    assert rows == [(1,), (2,), (3,)]
+    assert rows == [(1,), (2,), (3,), (4,)]
+    _, flags = run_query(data_dir, "SELECT DISTINCT ocr, ocr_confidence FROM paragraphs")
+    assert flags == [(False, None)]  # the corpus is text-layer PDFs
     _, furniture = run_query(data_dir, "SELECT count(*) FROM page_furniture")
     _, boxed = run_query(data_dir, "SELECT count(*) FROM paragraphs WHERE x0 IS NOT NULL")
     assert furniture[0][0] > 0 and boxed[0][0] > 0
