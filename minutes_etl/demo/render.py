@@ -90,8 +90,10 @@ def render_pdf(doc: DemoDoc, family: str) -> bytes:
     return buffer.getvalue()
 
 
-def render_scan_pdf(doc: DemoDoc, family: str = "word_embedded", style: ScanStyle | None = None) -> bytes:
+def render_scan_pdf(doc: DemoDoc, family: str = "word_embedded", style: ScanStyle | None = None,
+                    first_pages: int | None = None) -> bytes:
     """The document as a scanner makes it from a stamped paper copy: one JPEG per page (skewed,
     grainy, the office's red seal over the last page's date), no text layer at all (scan.py)."""
     pages, _ = _layout(doc, family)
+    pages = pages[:first_pages] if first_pages else pages
     return image_only_pdf(scan_pages(pages, style or ScanStyle(), SONG_TTF, SEAL_TEXT))
