@@ -80,7 +80,8 @@ def test_scanner_dust_read_as_dots_is_dropped_but_decimal_points_stay() -> None:
 def test_a_line_keeps_the_character_weighted_confidence_of_its_boxes() -> None:
     [line] = _lines([_box("一二三四五六", 90.0, 300.0, score=0.9), _box("七八", 300.0, 300.0, score=0.6)])
     assert line.confidence == pytest.approx((6 * 0.9 + 2 * 0.6) / 8)
-    assert mean_confidence([line, TextLine(1, 0, 1, 0, 1, "文字层", 16, "F")]) == pytest.approx(line.confidence)
+    text_layer = TextLine(1, 0, 1, 0, 1, "文字层", 16, "F")
+    assert mean_confidence([line, text_layer]) == pytest.approx(line.confidence)
     assert mean_confidence([TextLine(1, 0, 1, 0, 1, "文字层", 16, "F")]) is None
 
 

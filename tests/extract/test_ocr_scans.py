@@ -56,9 +56,10 @@ def test_page_furniture_is_recognised_on_scans_as_on_text_layers(read_scans) -> 
         numbered = {page for page, kind in kinds if kind == "page_number"}
         assert len(numbered) >= record.page_count - 1, (doc.slug, kinds)  # OCR may miss one small number
         if doc.family == "kai_running_head":
-            assert {page for page, kind in kinds if kind == "running_head"} == set(range(2, record.page_count + 1))
+            heads = {page for page, kind in kinds if kind == "running_head"}
+            assert heads == set(range(2, record.page_count + 1))
         if doc.family == "word_embedded":
-            assert ("苏州市人民政府常务会议纪要" in [f.text for f in record.furniture if f.kind == "masthead"])
+            assert "苏州市人民政府常务会议纪要" in [f.text for f in record.furniture if f.kind == "masthead"]
         assert not any(f.text in p.text for f in record.furniture if f.kind == "running_head"
                        for p in record.paragraphs)
 

@@ -82,8 +82,8 @@ def test_ocr_flag_and_confidence_reach_the_warehouse_and_old_lakes_read_as_unkno
     text_meta, text_layer = document(1)
     write_documents(data_dir.lake, [(scanned_meta, scanned)])
     for path in lake_files(data_dir.lake, "paragraphs"):  # a lake file written before issue 18
-        pq.write_table(pq.ParquetFile(path).read(columns=[*OLD_PARAGRAPH_COLUMNS, "x0", "top", "x1", "bottom"]),
-                       path)
+        before = pq.ParquetFile(path).read(columns=[*OLD_PARAGRAPH_COLUMNS, "x0", "top", "x1", "bottom"])
+        pq.write_table(before, path)
     publish(data_dir)
     _, old = run_query(data_dir, "SELECT DISTINCT ocr, ocr_confidence FROM paragraphs")
     assert old == [(None, None)]  # not known then: null, not a claim either way
