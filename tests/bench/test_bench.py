@@ -22,6 +22,7 @@ EVERY_FIGURE = (
     "stages.fetch.seconds", "stages.extract.seconds", "stages.parse.seconds", "stages.load.seconds",
     "outside_pdfplumber_share", "memory_growth",
     "parse_one_seed.seconds", "nightly_noop.seconds", "first_use_ingest_one_doc.seconds",
+    "ocr.seconds", "ocr.bare_engine_s_per_page", "ocr.pipeline_over_bare",
 )
 
 
