@@ -7,12 +7,15 @@ DEV_STAMP := $(VENV)/.dev-$(shell cat pyproject.toml constraints.txt | cksum | c
 # CJK TrueType fonts the demo corpus embeds (AR PL SungtiL / KaitiM GB, Debian packages).
 FONTS  := /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf /usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf
 
-.PHONY: run test lint bench fonts clean
+# Debian's postgresql (15 on bookworm) puts initdb off PATH, under its major version.
+PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb)
+
+.PHONY: run test lint bench fonts postgres clean
 
 run: $(STAMP) fonts
 	$(BIN)/minutes run
 
-test: $(DEV_STAMP) fonts
+test: $(DEV_STAMP) fonts postgres
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -28,6 +31,15 @@ $(FONTS):
 	@command -v apt-get >/dev/null || { echo "need the Debian packages fonts-arphic-gbsn00lp fonts-arphic-gkai00mp" >&2; exit 1; }
 	(apt-get install -y -q fonts-arphic-gbsn00lp fonts-arphic-gkai00mp >/dev/null 2>&1) || \
 	  (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-arphic-gbsn00lp fonts-arphic-gkai00mp >/dev/null)
+
+# PostgreSQL, the production database of a Prefect server: the scheduler test runs one on it
+# (a scratch cluster on 127.0.0.1, started and stopped by the test).
+postgres: $(PG_INITDB)
+
+$(PG_INITDB):
+	@command -v apt-get >/dev/null || { echo "need the Debian package postgresql" >&2; exit 1; }
+	(apt-get install -y -q postgresql >/dev/null 2>&1) || \
+	  (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -26,12 +26,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from benchmarks import cli_runs, stages
-from benchmarks.ocr import ocr_pages
+from benchmarks import cli_runs
+from benchmarks import stage_timings as stages
+from benchmarks.bench_site import bench_site
+from benchmarks.ocr_timings import ocr_pages
 from benchmarks.pdfset import PdfSet, cached_pdf_set, subset
 from benchmarks.report import figure_json, print_table, with_targets, write_json
-from benchmarks.site import bench_site
-from benchmarks.stages import Figure, attempt
+from benchmarks.stage_timings import Figure, attempt
 
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "minutes-bench-cache"
 SEED_FAMILY = "word_embedded"
@@ -50,8 +51,8 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 def _seed_pdf(workdir: Path) -> Path:
     """The first seed document rendered in the word_embedded layout, as users' PDFs look."""
-    from minutes_etl.demo import corpus
-    from minutes_etl.demo.render import render_pdf
+    from demo import corpus
+    from demo.render import render_pdf
 
     path = workdir / "seed.pdf"
     path.write_bytes(render_pdf(corpus.seed_docs()[0], SEED_FAMILY))
@@ -191,6 +192,7 @@ def main(
         print_table(results, Console(width=max(TABLE_WIDTH, shutil.get_terminal_size().columns)))
         progress.print(f"figures written to {out}")
     finally:
+        cli_runs.stop_server(workdir / "prefect-home")  # the background Prefect server of the runs
         if keep:
             progress.print(f"working data kept in {workdir}")
         else:

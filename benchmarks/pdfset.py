@@ -29,7 +29,7 @@ class PdfSet:
 
 def _corpus_code_hash() -> str:
     """Hash of the demo corpus sources, so cached PDFs are rebuilt when the renderer changes."""
-    from minutes_etl.demo import corpus
+    from demo import corpus
 
     digest = hashlib.sha256(corpus.CORPUS_VERSION.encode())
     for name in _CORPUS_SOURCES:
@@ -45,7 +45,7 @@ def _family_of(doc: Any, index: int, families: list[str]) -> str:
 
 
 def _render_one(job: tuple[Any, str, Path]) -> None:
-    from minutes_etl.demo.render import render_pdf
+    from demo.render import render_pdf
 
     doc, family, path = job
     path.write_bytes(render_pdf(doc, family))
@@ -53,7 +53,7 @@ def _render_one(job: tuple[Any, str, Path]) -> None:
 
 def cached_pdf_set(n: int, seed: int, cache_root: Path, workers: int | None = None) -> PdfSet:
     """N distinct minutes PDFs under `cache_root`, rendered on first use (in parallel) and reused after."""
-    from minutes_etl.demo import corpus
+    from demo import corpus
 
     target = cache_root / f"pdfs-n{n}-seed{seed}-{_corpus_code_hash()}"
     if (target / _MANIFEST).exists():

@@ -24,8 +24,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from extract.datadir import DataDir
 from extract.detail_page import decode_html
-from extract.documents import FetchedDocument, stored_documents
 from extract.entry_fetch import EntryFetcher, FetchFailure
 from extract.http import FetchError, PoliteClient
 from extract.listing import ListedLink, ListingEntry, in_window, next_pages, parse_listing
@@ -33,7 +33,7 @@ from extract.local_files import LOCAL_SOURCE, SUFFIXES, register_local_file
 from extract.manifest import Manifest, utc_now
 from extract.rawstore import RawStore
 from extract.sources import Source
-from minutes_etl.settings import DataDir
+from extract.stored_documents import FetchedDocument, stored_documents
 
 __all__ = [
     "ALL_FETCHES_FAILED", "LISTING_PAGE_FAILED", "LISTING_SHRANK", "LOCAL_SOURCE", "SOURCE_EMPTY", "SUFFIXES",
@@ -63,6 +63,7 @@ class Discovery:
     listed: int = 0                    # distinct entries seen on the listing pages read
     new: int = 0                       # never seen before
     retried: int = 0                   # seen before, not yet fetched (earlier failures)
+    given_up: int = 0                  # earlier permanent failures the nightly no longer asks for
     complete: bool = False             # read up to the listing's last page
     warnings: list[str] = field(default_factory=list)
 
@@ -99,14 +100,22 @@ class _Walk:
 
 
 def discover(source: Source, data_dir: DataDir, *, since: date | None = None, until: date | None = None,
-             incremental: bool = True) -> Discovery:
-    """Read the listing pages and decide which entries to fetch. Raises SourceUnreachable."""
+             incremental: bool = True, refetch: bool = False) -> Discovery:
+    """Read the listing pages and decide which entries to fetch. Raises SourceUnreachable.
+
+    `refetch`: every listed entry in the window again, its attachments downloaded again.
+    """
     now = utc_now()
+    incremental = incremental and not refetch
     with Manifest(data_dir.manifest) as manifest, PoliteClient(source) as client:
+        if source.served_at_run_time:  # the demo: a new port each run, the same site
+            manifest.rebase(source.name, source.origin)
         walk = _walk_listing(source, manifest, client, incremental=incremental, since=since, now=now)
         discovery = Discovery(source=source.name, entries=[], pages_fetched=walk.pages_fetched,
                               listed=len(walk.links), complete=walk.complete, warnings=walk.warnings)
         _choose_entries(discovery, walk, manifest, since=since, until=until, incremental=incremental)
+        for entry in discovery.entries:
+            entry.refetch = refetch
         if not walk.links and not walk.unchanged_pages:
             discovery.warnings.append(f"{SOURCE_EMPTY}: {source.listing_url} lists no entries")
         if walk.complete and since is None and until is None:
@@ -182,7 +191,11 @@ def _walk_listing(source: Source, manifest: Manifest, client: PoliteClient, *, i
 
 def _choose_entries(discovery: Discovery, walk: _Walk, manifest: Manifest, *, since: date | None,
                     until: date | None, incremental: bool) -> None:
-    """New entries, earlier failures (listed now or not), and in full mode known ones to revalidate."""
+    """New entries, earlier failures (listed now or not), and in full mode known ones to revalidate.
+
+    The nightly leaves out entries given up (permanent failures, GIVE_UP_AFTER_RUNS runs); a backfill
+    (full mode) asks for them again."""
+    given_up = manifest.given_up_entries(discovery.source) if incremental else set()
     for link in walk.links.values():
         if not in_window(link.listed_date, since, until):
             continue
@@ -191,13 +204,16 @@ def _choose_entries(discovery: Discovery, walk: _Walk, manifest: Manifest, *, si
         if link.previously is None:
             discovery.new += 1
         elif link.previously["status"] != "fetched":
+            if link.url in given_up:
+                discovery.given_up += 1
+                continue
             discovery.retried += 1
         elif incremental:
             continue
         else:
             entry.revalidate = True
         discovery.entries.append(entry)
-    for row in manifest.unfinished_entries(discovery.source):
+    for row in manifest.unfinished_entries(discovery.source, include_given_up=not incremental):
         listed_date = date.fromisoformat(row["listed_date"]) if row["listed_date"] else None
         if row["url"] in walk.links or not in_window(listed_date, since, until):
             continue
@@ -257,8 +273,9 @@ def fetch_entries(entries: Sequence[ListingEntry], source: Source, data_dir: Dat
 
 
 def crawl(source: Source, data_dir: DataDir, *, since: date | None = None, until: date | None = None,
-          incremental: bool = True) -> CrawlReport:
-    discovery = discover(source, data_dir, since=since, until=until, incremental=incremental)
+          incremental: bool = True, refetch: bool = False) -> CrawlReport:
+    discovery = discover(source, data_dir, since=since, until=until, incremental=incremental,
+                         refetch=refetch)
     report = fetch_entries(discovery.entries, source, data_dir)
     warnings = [*discovery.warnings, *report.warnings]
     if not any(warning.startswith(SOURCE_EMPTY) for warning in warnings):

@@ -1,8 +1,11 @@
 """Fetching one listing entry: its detail page, then the PDFs it links (or the page itself when it
 links none), each outcome written to the manifest as soon as it is known.
 
-Conditional requests (ETag/Last-Modified) when revalidating: a detail page answering 304 is taken as
-it read last time, and its PDFs are still asked for, since they may have been replaced.
+Revalidating (a backfill of known entries), an attachment already in the raw store is downloaded again
+only when something says it changed: the server's validators (ETag/Last-Modified, asked conditionally:
+304 means unchanged), or its detail page, which now reads differently (another title, date or list of
+attachments). A server that sends no validators and a page that did not change cost no download.
+`refetch` (the user's `--refetch`) downloads every attachment again.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from extract.detail_page import DetailPage, decode_html, parse_detail_page
-from extract.documents import FetchedDocument
 from extract.http import OFF_HOST, FetchError, PoliteClient
 from extract.listing import ListingEntry
 from extract.manifest import Manifest, utc_now
 from extract.rawstore import RawStore
 from extract.sources import Source
+from extract.stored_documents import FetchedDocument
 
 
 @dataclass
@@ -57,6 +60,7 @@ class EntryFetcher:
         now = utc_now()
         page = DetailPage(title=entry.title, published_at=_midnight(entry.listed_date))
         detail_url: str | None = None
+        page_changed = False
         if self.source.is_attachment_link(entry.url):
             targets = [entry.url]
         else:
@@ -87,13 +91,15 @@ class EntryFetcher:
                 parsed = parse_detail_page(html, response.final_url)
                 page = _with_listing_fallbacks(parsed, entry)
                 targets = self._targets(outcome, entry, parsed.attachments, now)
+                page_changed = self._page_changed(entry, page, targets)
                 if not targets and not outcome.failures:  # no PDF: the page's article text is the document
                     sha = self._keep(outcome, entry, entry.url, detail_url, response.content, "html",
                                      page, now)
                     self.manifest.record_resource(entry.url, source=self.source.name, kind="detail",
                                                   status="ok", now=now, attempts=0, sha256=sha)
         for target in targets:
-            attempts += self._fetch_attachment(outcome, entry, target, detail_url, page, now)
+            attempts += self._fetch_attachment(outcome, entry, target, detail_url, page, now,
+                                               page_changed=page_changed)
         self._finish(entry, outcome, attempts, now, page, targets)
         return outcome
 
@@ -120,17 +126,34 @@ class EntryFetcher:
                                 published_at=published_at or page.published_at)
         return remembered, json.loads(row["attachments"]) if row["attachments"] else []
 
+    def _page_changed(self, entry: ListingEntry, page: DetailPage, targets: list[str]) -> bool:
+        """Whether a re-read detail page says something else than last time: a revised document is
+        announced there (a new title or date, another attachment list)."""
+        if not entry.revalidate:
+            return False
+        row = self.manifest.known_entries(self.source.name, [entry.url]).get(entry.url)
+        if row is None or row["attachments"] is None:
+            return True
+        published = page.published_at.isoformat() if page.published_at else None
+        return (json.loads(row["attachments"]) != targets or (row["title"] or None) != page.title
+                or (row["published_at"] or None) != published)
+
     def _fetch_attachment(self, outcome: EntryOutcome, entry: ListingEntry, url: str,
-                          detail_url: str | None, page: DetailPage, now: datetime) -> int:
+                          detail_url: str | None, page: DetailPage, now: datetime, *,
+                          page_changed: bool = False) -> int:
         stored = self.manifest.resource(url)
         have_bytes = stored is not None and stored["sha256"] is not None and stored["status"] != "failed"
-        if have_bytes and not entry.revalidate:
-            outcome.duplicates += 1  # already stored from another entry linking the same URL
+        validators = have_bytes and bool(stored["etag"] or stored["last_modified"])
+        if have_bytes and not entry.refetch and (
+                not entry.revalidate or (not validators and not page_changed)):
+            # Stored already (from another entry, or by an earlier run) and nothing says it changed.
+            outcome.duplicates += 1
             return 0
+        conditional = validators and not entry.refetch and not page_changed
         try:
             response = self.client.get(url, "pdf",
-                                       etag=stored["etag"] if have_bytes else None,
-                                       last_modified=stored["last_modified"] if have_bytes else None)
+                                       etag=stored["etag"] if conditional else None,
+                                       last_modified=stored["last_modified"] if conditional else None)
         except FetchError as failure:
             self._fail(outcome, entry, url, "attachment", failure, now)
             return failure.attempts
@@ -170,12 +193,21 @@ class EntryFetcher:
               now: datetime) -> None:
         self.manifest.record_resource(url, source=self.source.name, kind=kind, status="failed", now=now,
                                       attempts=failure.attempts, error=failure.reason)
+        is_attachment = kind == "attachment"
+        self.manifest.record_failure(
+            self.source.name, url=url, entry_url=entry.url, listing_url=entry.listing_page,
+            detail_url=None if is_attachment and self.source.is_attachment_link(entry.url) else entry.url,
+            attachment_url=url if is_attachment else None, title=entry.title,
+            published_at=_midnight(entry.listed_date), reason_code=failure.code, message=failure.message,
+            attempts=failure.attempts, permanent=not failure.retryable, now=now)
         outcome.failures.append(FetchFailure(url=url, entry_url=entry.url, code=failure.code,
                                              message=failure.message, attempts=failure.attempts, at=now))
 
     def _finish(self, entry: ListingEntry, outcome: EntryOutcome, attempts: int, now: datetime,
                 page: DetailPage, attachments: list[str] | None) -> None:
         first_failure = outcome.failures[0].reason if outcome.failures else None
+        if not outcome.failures:
+            self.manifest.clear_failures(self.source.name, entry.url)
         self.manifest.finish_entry(self.source.name, entry.url, ok=not outcome.failures, attempts=attempts,
                                    error=first_failure, now=now, title=page.title, minutes_no=page.minutes_no,
                                    published_at=page.published_at, attachments=attachments)

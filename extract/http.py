@@ -20,12 +20,12 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from extract.sniff import is_pdf
 from extract.sources import Politeness, Source
 
 Expect = Literal["html", "pdf"]
 HTML_TYPES = {"text/html", "application/xhtml+xml", "text/plain", ""}
 MAX_REDIRECTS = 5
-PDF_MAGIC = b"%PDF-"
 
 # Stable failure codes (the manifest's last_error starts with one).
 TIMEOUT = "timeout"
@@ -211,7 +211,7 @@ class PoliteClient:
                              retryable=True)
         content = b"".join(chunks)
 
-        if expect == "pdf" and PDF_MAGIC not in content[:1024]:
+        if expect == "pdf" and not is_pdf(content):
             # An HTML error page (or anything else) served where a PDF belongs is not a document.
             raise FetchError(NOT_PDF, f"{content_type or 'untyped'} body without %PDF- header", url)
         if expect == "html" and content_type not in HTML_TYPES:

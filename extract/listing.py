@@ -32,6 +32,7 @@ class ListingEntry:
     title: str | None = None           # the link's text on the listing
     listed_date: date | None = None    # the date printed next to the link
     revalidate: bool = False           # already fetched: ask again with conditional requests
+    refetch: bool = False              # download attachments again even when stored (`--refetch`)
 
 
 @dataclass

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.documents import FetchedDocument, document_from_row
+from extract.datadir import DataDir
 from extract.manifest import Manifest, utc_now
 from extract.rawstore import RawStore
-from minutes_etl.settings import DataDir
+from extract.sniff import is_pdf
+from extract.stored_documents import FetchedDocument, document_from_row
 
 LOCAL_SOURCE = "local"
 SUFFIXES = {".pdf": ".pdf", ".html": ".html", ".htm": ".html", ".shtml": ".html", ".txt": ".txt"}
@@ -16,9 +17,8 @@ SUFFIXES = {".pdf": ".pdf", ".html": ".html", ".htm": ".html", ".shtml": ".html"
 def register_local_file(path: Path, data_dir: DataDir) -> FetchedDocument:
     """`minutes ingest`: a local file into the raw store and manifest, as source "local"."""
     data = path.read_bytes()
-    suffix = SUFFIXES.get(path.suffix.lower(), path.suffix.lower() or ".bin")
-    if suffix != ".pdf" and data.startswith(b"%PDF-"):
-        suffix = ".pdf"  # a PDF saved without its suffix is still a PDF: store it as one
+    # A PDF saved without its suffix is still a PDF: store it as one.
+    suffix = ".pdf" if is_pdf(data) else SUFFIXES.get(path.suffix.lower(), path.suffix.lower() or ".bin")
     now = utc_now()
     blob = RawStore(data_dir.raw).put(data, suffix)
     url = path.resolve().as_uri()

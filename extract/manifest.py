@@ -9,6 +9,8 @@ Tables:
   document_urls  every (URL, sha256) pair seen: the same bytes under two URLs are one document with two
                  rows; new bytes at a known URL are a second version; both stay
   listing_scans  one row per discovery: pages and entries seen, to notice a source that shrank
+  fetch_failures one row per URL that failed and has not succeeded since: what the warehouse's
+                 `fetch_failures` table shows; removed when its listing entry is fetched
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -82,9 +85,32 @@ CREATE TABLE IF NOT EXISTS listing_scans (
     entries INTEGER NOT NULL,
     complete INTEGER NOT NULL        -- 1 when every listing page was read (not stopped early)
 );
+CREATE TABLE IF NOT EXISTS fetch_failures (
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,               -- the URL that failed: a detail page or an attachment
+    entry_url TEXT NOT NULL,         -- its listing entry
+    listing_url TEXT, detail_url TEXT, attachment_url TEXT,
+    title TEXT, published_at TEXT,   -- as listed
+    reason_code TEXT NOT NULL, message TEXT,
+    attempts INTEGER NOT NULL,       -- requests, over all runs
+    runs INTEGER NOT NULL,           -- runs in which it failed
+    permanent INTEGER NOT NULL,      -- the code says asking again will not help (404, not a PDF, …)
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    PRIMARY KEY (source, url)
+);
 CREATE INDEX IF NOT EXISTS entries_status ON entries (source, status);
 CREATE INDEX IF NOT EXISTS documents_source ON documents (source, published_at);
 """
+
+
+# A URL that failed permanently (404, not a PDF, off-host …) in this many runs is given up: the
+# nightly stops asking; `minutes backfill` asks again (and resets the count when it succeeds).
+GIVE_UP_AFTER_RUNS = 3
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class ListedEntryLike(Protocol):
@@ -170,11 +196,88 @@ class Manifest:
                   iso(now), iso(now)) for link in links],
             )
 
-    def unfinished_entries(self, source: str) -> list[sqlite3.Row]:
-        """Entries seen before but not fetched (failed or interrupted): retried on the next run."""
-        return self._rows(
+    def unfinished_entries(self, source: str, *, include_given_up: bool = False) -> list[sqlite3.Row]:
+        """Entries seen before but not fetched (failed or interrupted): retried on the next run, except
+        those given up (GIVE_UP_AFTER_RUNS runs of permanent failures), which only a backfill retries."""
+        rows = self._rows(
             "SELECT * FROM entries WHERE source = ? AND status != 'fetched' ORDER BY first_seen", [source]
         )
+        if include_given_up:
+            return rows
+        given_up = self.given_up_entries(source)
+        return [row for row in rows if row["url"] not in given_up]
+
+    def given_up_entries(self, source: str) -> set[str]:
+        """Entries whose every failure is permanent and has failed in GIVE_UP_AFTER_RUNS runs."""
+        return {row["entry_url"] for row in self._rows(
+            """SELECT entry_url FROM fetch_failures WHERE source = ?
+               GROUP BY entry_url HAVING min(permanent) = 1 AND min(runs) >= ?""",
+            [source, GIVE_UP_AFTER_RUNS])}
+
+    # -- failures --------------------------------------------------------------------------------
+
+    def record_failure(self, source: str, *, url: str, entry_url: str, listing_url: str | None,
+                       detail_url: str | None, attachment_url: str | None, title: str | None,
+                       published_at: datetime | None, reason_code: str, message: str, attempts: int,
+                       permanent: bool, now: datetime) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO fetch_failures (source, url, entry_url, listing_url, detail_url,
+                       attachment_url, title, published_at, reason_code, message, attempts, runs,
+                       permanent, first_seen, last_seen)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+                   ON CONFLICT (source, url) DO UPDATE SET
+                     reason_code = excluded.reason_code, message = excluded.message,
+                     attempts = attempts + excluded.attempts, runs = runs + 1,
+                     permanent = excluded.permanent, last_seen = excluded.last_seen,
+                     title = coalesce(excluded.title, title),
+                     published_at = coalesce(excluded.published_at, published_at)""",
+                (source, url, entry_url, listing_url, detail_url, attachment_url, title, iso(published_at),
+                 reason_code, message, attempts, int(permanent), iso(now), iso(now)),
+            )
+
+    def clear_failures(self, source: str, entry_url: str) -> None:
+        """The entry was fetched: its earlier failures are history."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM fetch_failures WHERE source = ? AND entry_url = ?", (source, entry_url))
+
+    def fetch_failures(self) -> list[sqlite3.Row]:
+        return self._rows(
+            f"""SELECT *, (permanent = 1 AND runs >= {GIVE_UP_AFTER_RUNS}) AS given_up
+                FROM fetch_failures ORDER BY source, last_seen DESC, url""")
+
+    # -- a source served at a new address (the demo: a new port each run) -------------------------
+
+    def rebase(self, source: str, new_origin: str) -> str | None:
+        """Move the source's URLs from the origin it was last crawled at (scheme://host:port) to
+        `new_origin`, so that state kept for it (known entries, validators, failures) still applies.
+        Returns the old origin when something moved."""
+        rows = self._rows("""SELECT url FROM resources WHERE source = ? AND kind = 'listing'
+                             ORDER BY last_seen DESC LIMIT 1""", [source])
+        if not rows:
+            return None
+        old_origin = _origin(rows[0]["url"])
+        if old_origin == new_origin:
+            return None
+        prefix, length = old_origin + "/", len(old_origin) + 1
+        moves = {
+            "entries": ("url", "listing_page"),
+            "resources": ("url",),
+            "documents": ("url", "detail_url"),
+            "document_urls": ("url", "detail_url"),
+            "fetch_failures": ("url", "entry_url", "listing_url", "detail_url", "attachment_url"),
+        }
+        with self.transaction() as db:
+            for table, columns in moves.items():
+                for column in columns:
+                    db.execute(
+                        f"""UPDATE OR REPLACE {table} SET {column} = ? || substr({column}, ?)
+                            WHERE source = ? AND substr({column}, 1, ?) = ?""",
+                        (new_origin + "/", length + 1, source, length, prefix))
+            # Attachment lists are JSON text: rewrite the origin inside them too.
+            db.execute("UPDATE entries SET attachments = replace(attachments, ?, ?) WHERE source = ?",
+                       (json.dumps(prefix)[1:-1], json.dumps(new_origin + "/")[1:-1], source))
+        return old_origin
 
     def finish_entry(self, source: str, url: str, *, ok: bool, attempts: int, error: str | None,
                      now: datetime, title: str | None = None, minutes_no: str | None = None,

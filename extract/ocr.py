@@ -32,7 +32,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from extract.pdf import TextLine, spaces_for_gap
+from extract.pdf import spaces_for_gap
+from extract.textlayer import TextLine
 
 ENGINE = "rapidocr 3.10.0 (PP-OCRv6 small, onnxruntime), angle classifier off"
 # Pages are rendered at this resolution: a typical office scan's own; more costs time, not accuracy.

@@ -1,4 +1,4 @@
-"""PDF → positioned text lines in reading order, page furniture kept apart.
+"""PDF → its text layer: positioned lines in reading order, page furniture kept apart.
 
 Lines are built from pdfplumber's `page.chars` (position, font, size of every glyph) rather than
 from `extract_text()`: the layout (indents, short lines, gaps inside attendance grids) is what
@@ -11,14 +11,12 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import re
 import signal
 import statistics
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from extract.document_number import is_minutes_no
@@ -33,6 +31,9 @@ from extract.errors import (
     TIMEOUT,
     Quarantine,
 )
+from extract.furniture import split_furniture, squeeze
+from extract.sniff import is_html, is_pdf
+from extract.textlayer import FurnitureLine, LayerKind, TextLayer, TextLine
 
 # pdfminer logs a warning for every oddity of every malformed file; our verdict is the Quarantine.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -45,61 +46,9 @@ _SPACE_UNIT = 0.5
 _SAME_LINE = 0.5
 # Share of `(cid:NN)` glyphs above which the text layer is unusable.
 _BROKEN_SHARE = 0.05
-# Page-number zones: the top and bottom share of the page height.
-_FOOT_ZONE = 0.14
-_HEAD_ZONE = 0.12
-
-# `— 3 —`, `－3－`, `- 3 -`, `-3-`, `第 3 页`, `3/12`: nothing but a number dressed as a page number.
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:[—－\-–‒―~～·•]+\s*\d{1,4}\s*[—－\-–‒―~～·•]+"
-    r"|第\s*\d{1,4}\s*页(?:\s*[，,/／]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*[/／]\s*\d{1,4})\s*$"
-)
-_BARE_NUMBER = re.compile(r"^\s*[—－\-–]?\s*\d{1,4}\s*[—－\-–]?\s*$")
-_HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<body|<\?xml|<!--)", re.IGNORECASE)
 
 
-@dataclass
-class TextLine:
-    """One printed line of body text: glyphs sharing a baseline, left to right."""
-
-    page: int  # 1-based
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    text: str  # gaps between glyphs rendered as spaces, one per half em
-    size: float  # median glyph size, points
-    fontname: str  # the most frequent font of the line
-    baseline: float = 0.0  # distance from the page top; steadier than top/bottom across fonts
-    confidence: float | None = None  # the OCR engine's, 0-1, for a line read from a page image; else None
-
-
-@dataclass
-class FurnitureLine:
-    """Page furniture: a page number or running head, never body text."""
-
-    page: int
-    kind: str  # "page_number" | "running_head" | "masthead" (page 1's big title and its number)
-    text: str
-    top: float
-    bottom: float
-
-
-@dataclass
-class PdfText:
-    page_count: int
-    page_width: float
-    page_height: float
-    lines: list[TextLine] = field(default_factory=list)
-    furniture: list[FurnitureLine] = field(default_factory=list)
-    # The body's text block, from the lines themselves (most frequent left edge, right edge).
-    left_margin: float = 0.0
-    right_margin: float = 0.0
-    body_size: float = 0.0  # the most frequent line size: the body font
-
-
-def read_pdf(data: bytes, *, time_limit: float | None = 60.0, ocr: bool = True) -> PdfText:
+def read_pdf(data: bytes, *, time_limit: float | None = 60.0, ocr: bool = True) -> TextLayer:
     """Read a PDF's text layer; pages that are only images are read by OCR (extract.ocr) unless
     `ocr` is off. Raises Quarantine for anything that is not a readable PDF.
 
@@ -117,12 +66,11 @@ def read_pdf(data: bytes, *, time_limit: float | None = 60.0, ocr: bool = True) 
 def _check_bytes(data: bytes) -> None:
     if not data or not data.strip():
         raise Quarantine(EMPTY_FILE, "the file is empty")
-    head = data[:1024]
-    if b"%PDF-" in head:
+    if is_pdf(data):
         return
-    if _HTML_START.match(head) or b"<html" in head.lower():
+    if is_html(data):
         raise Quarantine(NOT_PDF, "an HTML page saved as .pdf (no %PDF header)")
-    raise Quarantine(NOT_PDF, f"no %PDF header; the file starts with {head[:16]!r}")
+    raise Quarantine(NOT_PDF, f"no %PDF header; the file starts with {data[:16]!r}")
 
 
 # --- time limit ----------------------------------------------------------------------------------
@@ -204,7 +152,7 @@ def _deadline(clock: _Clock) -> Iterator[_Clock]:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _read(data: bytes, clock: _Clock, *, ocr: bool) -> PdfText:
+def _read(data: bytes, clock: _Clock, *, ocr: bool) -> TextLayer:
     import pdfplumber  # heavy import, only where PDFs are read
 
     try:
@@ -247,7 +195,8 @@ def _read(data: bytes, clock: _Clock, *, ocr: bool) -> PdfText:
             BROKEN_TEXT,
             f"{broken} of {glyphs} glyphs have no Unicode mapping ((cid:NN)): broken ToUnicode map",
         )
-    return _assemble(raw_lines, len(pages), width, height)
+    kind: LayerKind = "ocr" if any(line.confidence is not None for line in raw_lines) else "pdf"
+    return positioned_layer(kind, raw_lines, len(pages), width, height)
 
 
 class _PageImages:
@@ -356,25 +305,21 @@ def spaces_for_gap(gap: float, size: float) -> str:
 # --- page furniture and body geometry -----------------------------------------------------------
 
 
-def _assemble(lines: list[TextLine], page_count: int, width: float, height: float) -> PdfText:
-    furniture: list[FurnitureLine] = []
-    body: list[TextLine] = []
-    repeated = _repeated_head_texts(lines, height)
-    for line in lines:
-        kind = _furniture_kind(line, height, repeated)
-        if kind:
-            furniture.append(FurnitureLine(line.page, kind, line.text.strip(), line.top, line.bottom))
-        else:
-            body.append(line)
+def positioned_layer(kind: LayerKind, lines: list[TextLine], page_count: int, width: float,
+                     height: float) -> TextLayer:
+    """Positioned lines (a PDF's glyphs or OCR boxes) → a text layer: furniture apart, the body's
+    font size and text block measured."""
+    body, furniture = split_furniture(lines, height)
     body_size = _mode([round(line.size, 1) for line in body]) if body else 0.0
     masthead = _masthead(body, body_size, height)
     furniture.extend(
-        FurnitureLine(1, "masthead", _squeeze(line.text), line.top, line.bottom) for line in masthead
+        FurnitureLine(1, "masthead", squeeze(line.text), line.top, line.bottom) for line in masthead
     )
     body = body[len(masthead) :]  # the masthead is where page 1 begins
     left = _left_margin(body)
     right = _right_margin(body)
-    return PdfText(
+    return TextLayer(
+        kind=kind,
         page_count=page_count,
         page_width=width,
         page_height=height,
@@ -398,37 +343,6 @@ def _masthead(body: list[TextLine], body_size: float, height: float) -> list[Tex
         else:
             break
     return head
-
-
-def _furniture_kind(line: TextLine, height: float, repeated: set[str]) -> str | None:
-    text = line.text.strip()
-    in_foot = line.top > height * (1 - _FOOT_ZONE)
-    in_head = line.bottom < height * _HEAD_ZONE
-    if is_page_number(text) or ((in_foot or in_head) and _BARE_NUMBER.match(text)):
-        return "page_number"
-    if in_head and _squeeze(text) in repeated:
-        return "running_head"
-    return None
-
-
-def is_page_number(text: str) -> bool:
-    """A line that is nothing but a page number dressed as one (`— 3 —`, `第 3 页`, `3/12`),
-    wherever it stands: such a line is never body text. (A bare `3` only counts in the
-    head and foot zones of a page.)"""
-    return _PAGE_NUMBER.match(text) is not None
-
-
-def _repeated_head_texts(lines: list[TextLine], height: float) -> set[str]:
-    """Texts printed in the header zone of at least two pages: running heads."""
-    pages_by_text: dict[str, set[int]] = {}
-    for line in lines:
-        if line.bottom < height * _HEAD_ZONE:
-            pages_by_text.setdefault(_squeeze(line.text), set()).add(line.page)
-    return {text for text, pages in pages_by_text.items() if len(pages) >= 2}
-
-
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
 
 
 def _left_margin(body: list[TextLine]) -> float:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -44,6 +46,14 @@ class Source:
     attachment_link: str              # regex on a link's path
     max_listing_pages: int
     politeness: Politeness
+    # Served on 127.0.0.1 by the command itself (the demo): a new port each run, the same site.
+    served_at_run_time: bool = False
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port] of the listing."""
+        parts = urlsplit(self.listing_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def host(self) -> str:
@@ -94,7 +104,7 @@ def resolve_source(name_or_url: str, base_url: str | None = None, *,
             if not base_url:
                 raise UnknownSource(f"source {name_or_url!r} is served at run time: it needs a base URL")
             listing = listing.format(base_url=base_url.rstrip("/"))
-        return _build(name_or_url, listing, settings)
+        return _build(name_or_url, listing, settings, served_at_run_time=listing != settings["listing"])
     if LISTING_URL.match(name_or_url):
         settings = {**config["defaults"], **config["generic"]}
         return _build(urlsplit(name_or_url).netloc.lower(), name_or_url, settings)
@@ -108,7 +118,7 @@ def source_names(config_file: Path = SOURCES_FILE) -> list[str]:
     return sorted(_load_config(config_file)["sources"])
 
 
-def _build(name: str, listing: str, settings: dict[str, Any]) -> Source:
+def _build(name: str, listing: str, settings: dict[str, Any], *, served_at_run_time: bool = False) -> Source:
     politeness = Politeness(
         user_agent=settings["user_agent"].format(version=_version()),
         requests_per_second=float(settings["requests_per_second"]),
@@ -129,6 +139,7 @@ def _build(name: str, listing: str, settings: dict[str, Any]) -> Source:
         attachment_link=settings["attachment_link"],
         max_listing_pages=int(settings["max_listing_pages"]),
         politeness=politeness,
+        served_at_run_time=served_at_run_time,
     )
 
 
@@ -146,3 +157,20 @@ def _version() -> str:
         return metadata.version("minutes-etl")
     except metadata.PackageNotFoundError:
         return "0.0.0"
+
+
+DEMO_SOURCE = "demo"
+
+
+@contextmanager
+def served_source(name_or_url: str) -> Iterator[Source]:
+    """The source, ready to crawl for the duration of the block. The demo is a bundled copy of a
+    publication site: it is served on 127.0.0.1 while the block runs."""
+    if name_or_url != DEMO_SOURCE:
+        yield resolve_source(name_or_url)
+        return
+    from demo.server import serve_site
+    from demo.site import ensure_demo_site
+
+    with serve_site(ensure_demo_site()) as base_url:
+        yield resolve_source(name_or_url, base_url)

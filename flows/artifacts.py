@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from flows.summary import RunSummary
+from pipeline.summary import RunSummary
 
 # Artifact keys (lowercase, dashes): the UI keeps a history of each key across runs.
 DOCUMENTS_KEY = "minutes-documents"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from prefect import flow
 
 from extract import crawl
-from flows.local_files import expand_paths
-from flows.pipeline import Run, run_flow
-from flows.summary import RunSummary, SkippedOutcome
+from flows.runtime import run_flow
+from pipeline.local_paths import expand_paths
+from pipeline.run import Run
+from pipeline.summary import RunSummary, SkippedOutcome
 
 
 @flow(name="ingest", description="Load local files or folders through the same pipeline.")

@@ -36,8 +36,10 @@ import pyarrow.parquet as pq
 from load.files import TEMP_GLOB, fsync_path, write_atomically
 from load.locks import file_lock
 from load.rows import DocumentMeta, RunRow, partition_year, run_row, table_rows
-from load.tables import DOCUMENT_TABLES, RUNS, SCHEMAS
+from load.tables import DOCUMENT_TABLES, FETCH_FAILURES, RUNS, SCHEMAS
 from transform.record import MinutesRecord
+
+FETCH_FAILURES_FILE = "snapshot.parquet"
 
 DEFAULT_BATCH_DOCS = 200
 LOCK_NAME = ".lock"
@@ -75,6 +77,17 @@ def write_run(lake_root: Path, run: RunRow) -> None:
     target = lake_root / RUNS / f"year={run.started_at.year}" / f"{run.run_id}.parquet"
     with file_lock(lake_lock_path(lake_root), what="the lake"):  # a sweep clears temp files
         _write_parquet(target, table)
+
+
+def write_fetch_failures(lake_root: Path, rows: list[dict]) -> None:
+    """Replace the snapshot of URLs that failed and have not succeeded since (one file, atomic)."""
+    table = pa.Table.from_pylist(rows, schema=SCHEMAS[FETCH_FAILURES])
+    with file_lock(lake_lock_path(lake_root), what="the lake"):
+        _write_parquet(fetch_failures_file(lake_root), table)
+
+
+def fetch_failures_file(lake_root: Path) -> Path:
+    return lake_root / FETCH_FAILURES / FETCH_FAILURES_FILE
 
 
 def lake_files(lake_root: Path, table: str) -> list[Path]:

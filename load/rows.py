@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from load.tables import DOCUMENT_TABLES, KEYS
+from load.tables import DOCUMENT_TABLES, FETCH_FAILURES, KEYS, SCHEMAS
 from transform.record import MinutesRecord
 
 # Filed under this partition when a document has no meeting date, publication or fetch time.
@@ -168,3 +168,15 @@ def _enforce_key(rows: Iterable[dict], key: tuple[str, ...]) -> tuple[list[dict]
         seen.add(value)
         kept.append(row)
     return kept, dropped
+
+
+FETCH_FAILURE_TIMES = ("published_at", "first_seen", "last_seen")
+
+
+def fetch_failure_row(failure: dict) -> dict:
+    """A fetch failure as the manifest keeps it (ISO text times) → its `fetch_failures` row."""
+    row = {name: failure.get(name) for name in SCHEMAS[FETCH_FAILURES].names}
+    for name in FETCH_FAILURE_TIMES:
+        row[name] = dt.datetime.fromisoformat(row[name]) if row[name] else None
+    row["given_up"] = bool(row["given_up"])
+    return row

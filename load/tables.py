@@ -24,7 +24,9 @@ DOCUMENT_TABLES: tuple[str, ...] = (
     "documents",
 )
 RUNS = "runs"
-ALL_TABLES: tuple[str, ...] = (*DOCUMENT_TABLES, RUNS)
+# A snapshot of the fetch state, replaced whole by every run (not per document, not per year).
+FETCH_FAILURES = "fetch_failures"
+ALL_TABLES: tuple[str, ...] = (*DOCUMENT_TABLES, RUNS, FETCH_FAILURES)
 
 KEYS: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id",),
@@ -37,6 +39,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "paragraphs": ("doc_id", "seq"),
     "page_furniture": ("doc_id", "seq"),
     "runs": ("run_id",),
+    "fetch_failures": ("source", "url"),
 }
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -69,6 +72,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("issued_by", pa.string()),
         ("issued_date", pa.date32()),
         ("disclosure", pa.string()),
+        # Share of the header fields the parser found, 0–1 (transform.grammar.quality.HEADER_FIELDS).
+        ("completeness", pa.float64()),
     ]),
     "agenda_items": pa.schema([
         ("doc_id", pa.string()),
@@ -139,5 +144,21 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("docs_quarantined", pa.int32()),
         ("source", pa.string()),
         ("notes", pa.string()),
+    ]),
+    "fetch_failures": pa.schema([
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("listing_url", pa.string()),
+        ("detail_url", pa.string()),
+        ("attachment_url", pa.string()),
+        ("title", pa.string()),
+        ("published_at", _TIMESTAMP),
+        ("reason_code", pa.string()),
+        ("message", pa.string()),
+        ("attempts", pa.int32()),
+        ("runs", pa.int32()),
+        ("given_up", pa.bool_()),
+        ("first_seen", _TIMESTAMP),
+        ("last_seen", _TIMESTAMP),
     ]),
 }

@@ -1,4 +1,4 @@
-"""The `minutes` command line (CONTRACT §2).
+"""The `minutes` command line (docs/INTERFACE.md).
 
 Start-up cost matters: Prefect is imported lazily, only by the commands that run a flow, and its
 environment (start-up timeout, quiet logging) is set before that import. `minutes parse` never
@@ -29,13 +29,20 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from flows.params import ALL_SOURCES, LOCAL_SOURCE, STORED_ONLY_SOURCES, check_fetchable, date_window
-from flows.progress import SilentReporter
+from extract.datadir import DataDir
 from minutes_etl.output import TableFormat, print_rows
-from minutes_etl.settings import DataDir
+from pipeline.params import (
+    ALL_SOURCES,
+    LOCAL_SOURCE,
+    SOURCE_ENV,
+    STORED_ONLY_SOURCES,
+    check_fetchable,
+    date_window,
+)
+from pipeline.progress import SilentReporter
 
 if TYPE_CHECKING:
-    from flows.summary import RunSummary
+    from pipeline.summary import RunSummary
 
 app = typer.Typer(
     name="minutes",
@@ -77,9 +84,9 @@ class _State:
 DataDirOption = Annotated[Path | None, typer.Option(
     "--data-dir", envvar="MINUTES_DATA_DIR", file_okay=False,
     help="Data directory (raw store, lake, warehouse). Default ./data")]
+
 NoOcrOption = Annotated[bool, typer.Option(
     "--no-ocr", help="Do not read scanned pages by OCR: scans stay quarantined no_text_layer.")]
-SOURCE_ENV = "MINUTES_SOURCE"
 
 
 @app.callback()
@@ -98,6 +105,11 @@ def _use_data_dir(data_dir: Path | None) -> None:
 
 # --- flows ----------------------------------------------------------------------------------------
 
+RefetchOption = Annotated[bool, typer.Option(
+    "--refetch", help="Download attachments again even when they are stored and nothing says they "
+                      "changed (by default a stored attachment is asked for again only with the "
+                      "server's validators, or when its detail page changed).")]
+
 
 @app.command()
 def run(
@@ -105,13 +117,15 @@ def run(
     source: Annotated[str | None, typer.Option(
         "--source", envvar=SOURCE_ENV, help="Source name (demo, suzhou) or listing URL; "
                                             "default $MINUTES_SOURCE, then demo.")] = None,
+    refetch: RefetchOption = False,
     no_ocr: NoOcrOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """The nightly job: discover what the source published, fetch what is new, extract, parse, load."""
     _use_data_dir(data_dir)
     _check_source(ctx, source, reprocess=False)
-    _run_flow("nightly", lambda flows: flows.nightly.nightly(source=source, ocr=not no_ocr))
+    _run_flow("nightly", lambda flows: flows.nightly.nightly(source=source, refetch=refetch,
+                                                            ocr=not no_ocr))
 
 
 @app.command()
@@ -128,6 +142,7 @@ def backfill(
         "--reprocess", help="Re-extract documents from the raw store without fetching; "
                             "with --since/--until, documents without a publication date are left out."
     )] = False,
+    refetch: RefetchOption = False,
     no_ocr: NoOcrOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -139,7 +154,8 @@ def backfill(
         raise typer.BadParameter(str(bad), param_hint="--since/--until") from None
     _check_source(ctx, source, reprocess=reprocess)
     _run_flow("backfill", lambda flows: flows.backfill.backfill(
-        source=source, since=since, until=until, reprocess=reprocess, ocr=not no_ocr))
+        source=source, since=since, until=until, reprocess=reprocess, refetch=refetch,
+        ocr=not no_ocr))
 
 
 @app.command()
@@ -179,7 +195,7 @@ def _check_source(ctx: typer.Context, source: str | None, *, reprocess: bool) ->
 
 def _run_flow(label: str, call: Callable[[Any], RunSummary]) -> None:
     flows = _import_flows()
-    with _progress_view(label) as reporter, flows.progress.reporting_to(reporter):
+    with _progress_view(label) as reporter, flows.progress.reporting_to(reporter), _prefect_api(flows):
         try:
             summary = call(flows)
         except Exception as error:
@@ -228,6 +244,32 @@ class _BarReporter:
         self.progress.advance(self.bars[stage], done)
 
 
+@contextmanager
+def _prefect_api(flows: Any) -> Iterator[None]:
+    """The Prefect API the flow reports to: the one the user configured (PREFECT_API_URL, a profile),
+    else the local background server, started on first use (minutes_etl/prefect_server.py), else
+    with MINUTES_PREFECT_SERVER=ephemeral Prefect's temporary server inside this command."""
+    from minutes_etl import prefect_server
+
+    try:
+        background = prefect_server.mode() == "background"
+    except prefect_server.ServerError as bad:
+        raise CommandError(str(bad)) from None
+    if flows.api.configured_api_url() is not None or not background:
+        yield
+        return
+    try:
+        record, started = prefect_server.ensure_running()
+    except prefect_server.ServerError as failed:
+        raise CommandError(str(failed)) from None
+    if started and stderr.is_terminal:
+        stderr.print(f"started a local Prefect server at {record.api_url} for this and later commands "
+                     "(`minutes server stop` stops it)", markup=False)
+    os.environ["PREFECT_API_URL"] = record.api_url  # for the processes the flow starts (pool workers)
+    with flows.api.using_api(record.api_url):
+        yield
+
+
 def _import_flows() -> Any:
     """Import Prefect (through the flows) with this command's environment, and quiet its console logs."""
     for key, value in PREFECT_DEFAULTS.items():
@@ -235,16 +277,17 @@ def _import_flows() -> Any:
     import logging
     from types import SimpleNamespace
 
+    import flows.api
     import flows.backfill
     import flows.ingest
     import flows.nightly
-    import flows.progress
+    import pipeline.progress
     from flows.console import set_console_level
 
     if not _State.verbose:
         set_console_level(logging.CRITICAL + 1)  # the UI's logs (Prefect's API handler) stay
     return SimpleNamespace(nightly=flows.nightly, backfill=flows.backfill, ingest=flows.ingest,
-                           progress=flows.progress)
+                           progress=pipeline.progress, api=flows.api)
 
 
 MAX_SKIPPED_LISTED = 50  # a folder full of other files must not bury the summary
@@ -286,6 +329,50 @@ def _print_summary(summary: RunSummary) -> None:
     stdout.print(f"source: {summary.source} · {seconds:.1f} s · warehouse: {summary.warehouse}", markup=False)
 
 
+# --- the local Prefect server ---------------------------------------------------------------------
+
+server_app = typer.Typer(help="The local Prefect server run and backfill use when no PREFECT_API_URL is "
+                              "set: started in the background on first use, then reused.",
+                         no_args_is_help=True)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start() -> None:
+    """Start the local Prefect server (or find it running) and print its API URL."""
+    from minutes_etl import prefect_server
+
+    try:
+        record, _ = prefect_server.ensure_running()
+    except prefect_server.ServerError as failed:
+        raise CommandError(str(failed)) from None
+    stdout.print(record.api_url, markup=False)
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Print the local Prefect server's API URL and pid, or say it is not running (exit 1)."""
+    from minutes_etl import prefect_server
+
+    record = prefect_server.running()
+    if record is None:
+        raise CommandError(f"no local Prefect server is running (state in {prefect_server.state_dir()})")
+    stdout.print(f"{record.api_url} pid {record.pid} prefect {record.prefect_version}", markup=False)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the local Prefect server (its database stays for the next start)."""
+    from minutes_etl import prefect_server
+
+    try:
+        record = prefect_server.stop()
+    except prefect_server.ServerError as failed:
+        raise CommandError(str(failed)) from None
+    stdout.print("no local Prefect server was running" if record is None
+                 else f"stopped the local Prefect server (pid {record.pid})", markup=False)
+
+
 # --- parse ----------------------------------------------------------------------------------------
 
 
@@ -302,12 +389,11 @@ def parse(
     data_dir: DataDirOption = None,  # accepted like every command's; parse touches no data directory
 ) -> None:
     """Parse one document and print it; touches no warehouse."""
-    # No Prefect anywhere on this path (flows.local_files imports none).
-    from flows.local_files import readable_suffix
-    from transform.pipeline import process_document
+    # No Prefect anywhere on this path: the plain pipeline core.
+    from pipeline.document import process_document
 
     data = _read_document(path)
-    record = process_document(data, readable_suffix(data, path.suffix.lower()), None, ocr=not no_ocr)
+    record = process_document(data, path.suffix.lower(), None, ocr=not no_ocr)
     if output is TextFormat.json:
         sys.stdout.write(json.dumps(record.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
     elif record.status == "parsed":
@@ -353,7 +439,7 @@ def sql(
       minutes sql -- "-- meetings per chair
       SELECT chair_name, count(*) FROM meetings GROUP BY 1"
     """
-    from load import warehouse
+    from load import query as warehouse_query
 
     _use_data_dir(data_dir)
     location = DataDir.from_env()
@@ -361,17 +447,17 @@ def sql(
         raise typer.BadParameter("the query is empty", param_hint="QUERY")
     if describe:
         try:
-            columns, rows = warehouse.dictionary_rows(query)
-        except warehouse.WarehouseError as unknown:
+            columns, rows = warehouse_query.dictionary_rows(query)
+        except warehouse_query.WarehouseError as unknown:
             raise typer.BadParameter(_one_line(unknown), param_hint="TABLE") from None
     elif report is not None:
-        reports = warehouse.report_queries()
+        reports = warehouse_query.report_queries()
         if report not in reports:
             raise typer.BadParameter(f"unknown report {report!r}; reports: {', '.join(sorted(reports))}",
                                      param_hint="--report")
-        columns, rows = _query(warehouse, location, reports[report])
+        columns, rows = _query(location, reports[report])
     elif query:
-        columns, rows = _query(warehouse, location, query)
+        columns, rows = _query(location, query)
     else:
         raise typer.BadParameter("give a QUERY, --describe [TABLE] or --report NAME", param_hint="QUERY")
     print_rows(stdout, columns, rows, output)
@@ -380,18 +466,20 @@ def sql(
 @app.command()
 def status(data_dir: DataDirOption = None) -> None:
     """Documents, meetings, last runs, quarantined documents."""
-    from load import warehouse
+    from load import query as warehouse_query
 
     _use_data_dir(data_dir)
-    for title, query in warehouse.named_queries("status.sql").items():
-        columns, rows = _query(warehouse, DataDir.from_env(), query)
+    for title, query in warehouse_query.named_queries("status.sql").items():
+        columns, rows = _query(DataDir.from_env(), query)
         stdout.print(f"\n[bold]{title}[/bold]" if stdout.is_terminal else f"# {title}")
         print_rows(stdout, columns, rows, TableFormat.table)
 
 
-def _query(warehouse: Any, data_dir: DataDir, query: str) -> tuple[list[str], Sequence[Sequence[Any]]]:
+def _query(data_dir: DataDir, query: str) -> tuple[list[str], Sequence[Sequence[Any]]]:
+    from load import query as warehouse_query
+
     try:
-        return warehouse.run_query(data_dir, query)
+        return warehouse_query.run_query(data_dir, query)
     except Exception as error:  # a bad query, a missing or locked warehouse: the user's next step is clear
         raise CommandError(_one_line(error)) from error
 

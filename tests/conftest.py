@@ -8,14 +8,11 @@ long enough for this machine (the ephemeral server takes 11-30 s to start).
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# pytest puts `tests/` first on sys.path, where `tests/transform/` would shadow the real
-# `transform` package (likewise extract/, load/, flows/): the project root goes first.
-sys.path.insert(0, str(REPO_ROOT))
 
 _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="minutes-prefect-home-"))
 os.environ.setdefault("PREFECT_HOME", str(_PREFECT_HOME))
@@ -24,17 +21,28 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_UI_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "90"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# `minutes` keeps its background Prefect server here: one for the session, stopped at its end.
+_STATE_DIR = Path(tempfile.mkdtemp(prefix="minutes-state-"))
+os.environ["MINUTES_STATE_DIR"] = str(_STATE_DIR)
+os.environ.pop("MINUTES_PREFECT_SERVER", None)
 # Tests never reach beyond this machine.
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 
-SEEDS_DIR = REPO_ROOT / "minutes_etl" / "demo" / "seeds"
+SEEDS_DIR = REPO_ROOT / "demo" / "seeds"
 
 
-# The session's real Prefect server (tests/prefect_harness.py), shared by tests/flows and tests/cli:
-# started on first use, stopped at exit.
+# The session's real Prefect server (tests/prefect_harness.py), shared by tests/flows and tests/cli
+# and by `minutes` commands the tests run without PREFECT_API_URL: started on first use.
 import pytest  # noqa: E402
 
+from minutes_etl import prefect_server as background  # noqa: E402
 from tests.prefect_harness import PrefectServer, shared_server  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _background_server_stops_with_the_session() -> Iterator[None]:
+    yield
+    background.stop(_STATE_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,13 @@
-"""One real Prefect server for the whole test session (tests/flows and tests/cli share it).
+"""Real Prefect servers for tests.
 
-`prefect server start` on a free 127.0.0.1 port, with its own PREFECT_HOME, no UI, no analytics.
-Started on first use, stopped at interpreter exit: a server takes 11-30 s to start here, so no
-test pays that twice, and `minutes` subprocesses pointed at it skip their ephemeral server.
+The session's shared server is the one `minutes` itself uses: the background server of
+minutes_etl/prefect_server.py, in the session's MINUTES_STATE_DIR (tests/conftest.py), started on
+first use and stopped by a session fixture. Tests that need a server of their own (other settings,
+a log of their own) use `running_server`.
 """
 
 from __future__ import annotations
 
-import atexit
 import os
 import signal
 import socket
@@ -15,10 +15,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from minutes_etl import prefect_server as background
 
 BIN = Path(sys.executable).parent
 STARTUP_TIMEOUT = 120.0
@@ -45,14 +49,11 @@ class PrefectServer:
         return env
 
 
-_server: PrefectServer | None = None
-
-
 def shared_server() -> PrefectServer:
-    global _server
-    if _server is None:
-        _server = _start()
-    return _server
+    """The session's background server (the one `minutes run` without PREFECT_API_URL reuses)."""
+    record, _ = background.ensure_running()
+    files = background.ServerFiles(background.state_dir())
+    return PrefectServer(api_url=record.api_url, home=files.home, log=files.log)
 
 
 def _free_port() -> int:
@@ -61,7 +62,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start() -> PrefectServer:
+def start_server(extra_env: dict[str, str] | None = None,
+                 timeout_s: float = STARTUP_TIMEOUT) -> tuple[PrefectServer, subprocess.Popen[bytes]]:
+    """`prefect server start` with a private home and `extra_env` (database URL, service periods);
+    returns once /health answers. The caller stops the process with `stop_server`."""
     home = Path(tempfile.mkdtemp(prefix="minutes-prefect-server-"))
     port = _free_port()
     env = dict(os.environ)
@@ -73,6 +77,7 @@ def _start() -> PrefectServer:
         "NO_PROXY": "127.0.0.1,localhost",
     })
     env.pop("PREFECT_API_URL", None)
+    env.update(extra_env or {})
     log = home / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -80,24 +85,32 @@ def _start() -> PrefectServer:
             env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: stopped as a whole
         )
-    atexit.register(_stop, process)
     api_url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"prefect server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
             if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
-                return PrefectServer(api_url=api_url, home=home, log=log)
+                return PrefectServer(api_url=api_url, home=home, log=log), process
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    _stop(process)
-    raise RuntimeError(f"prefect server did not answer within {STARTUP_TIMEOUT} s:\n"
-                       f"{log.read_text()[-3000:]}")
+    stop_server(process)
+    raise RuntimeError(f"prefect server did not answer within {timeout_s} s:\n{log.read_text()[-3000:]}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+@contextmanager
+def running_server(extra_env: dict[str, str] | None = None) -> Iterator[PrefectServer]:
+    """A server of the test's own, stopped when the block ends."""
+    server, process = start_server(extra_env)
+    try:
+        yield server
+    finally:
+        stop_server(process)
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from transform.vocabulary import AGENCY_SUFFIXES, ATTENDANCE_ROLES
+from transform.vocabulary import AGENCY_SUFFIXES, ATTENDANCE_LABEL_FORMS, ATTENDANCE_ROLES
 
 # Full-width digits and Latin letters (U+FF10-FF19, FF21-FF3A, FF41-FF5A) → ASCII.
 _FULLWIDTH_ALNUM = {
@@ -106,13 +106,18 @@ def spaced(word: str) -> str:
     return r"\s*".join(map(re.escape, word))
 
 
-_ATTENDANCE_START = re.compile(rf"^\s*({'|'.join(map(spaced, ATTENDANCE_ROLES))})\s*[:：]\s*")
+# The roles' labels and their longer forms (列席情况：, 出席人员：), longest first.
+_ATTENDANCE_LABELS = sorted({*ATTENDANCE_ROLES, *ATTENDANCE_LABEL_FORMS}, key=len, reverse=True)
+_ATTENDANCE_START = re.compile(rf"^\s*({'|'.join(map(spaced, _ATTENDANCE_LABELS))})\s*[:：]\s*")
 
 
 def attendance_label(text: str) -> str | None:
-    """`出席`/`列席`/`请假` when the text opens an attendance block, else None."""
+    """`出席`/`列席`/`请假` when the text opens an attendance block (in any label form), else None."""
     match = _ATTENDANCE_START.match(text)
-    return "".join(match.group(1).split()) if match else None
+    if match is None:
+        return None
+    label = "".join(match.group(1).split())
+    return ATTENDANCE_LABEL_FORMS.get(label, label)
 
 
 def normalize_attendance(text: str, *, wide_separators: bool = False) -> str:

@@ -1,7 +1,7 @@
-"""Printed lines → paragraphs of normalized text, with the pages they come from.
+"""A text layer's lines → paragraphs of normalized text, with the pages they come from.
 
 Three inputs, one assembler:
-- PDF lines with geometry: a paragraph starts at a first-line indent or a marker and ends at a
+- positioned lines (a PDF's text or OCR): a paragraph starts at a first-line indent or a marker and ends at a
   line that stops short of the right margin;
 - plain extracted text (`seeds/*.txt`): no geometry, so line ends and fullness stand in for it;
 - HTML article blocks: already one paragraph each.
@@ -12,12 +12,13 @@ not paragraphs, and an entry broken by a line or page break is rejoined.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import statistics
 from dataclasses import dataclass
 
-from extract.pdf import PdfText, TextLine, is_page_number
+from extract.textlayer import TextLayer, TextLine
 from transform.normalize import (
     attendance_label,
     is_cjk,
@@ -27,16 +28,15 @@ from transform.normalize import (
     spaced,
 )
 from transform.record import Paragraph
-from transform.vocabulary import ATTENDANCE_ROLES
+from transform.simplify import to_simplified
+from transform.vocabulary import ATTENDANCE_ROLES, CN_DATE, COLOPHON_LABELS, COMPILED_SUFFIX, ISSUED_SUFFIX
 
-# Labels of the colophon and attachments: a line opening `记录：` starts a paragraph.
-_COLOPHON_LABELS = ("记录", "分送", "抄送", "主送", "附件")
 # A line opening with one of these starts a paragraph wherever it sits on the page.
 _MARKER = re.compile(
     r"^\s*(?:"
     r"[一二三四五六七八九十百]+\s*[、.．]"  # 一、
     r"|[（(]\s*[一二三四五六七八九十百]+\s*[）)]"  # （一）
-    rf"|(?:{'|'.join(map(spaced, (*ATTENDANCE_ROLES, *_COLOPHON_LABELS)))})\s*[:：]"
+    rf"|(?:{'|'.join(map(spaced, (*ATTENDANCE_ROLES, *COLOPHON_LABELS)))})\s*[:：]"
     r"|[（(]\s*此件"  # （此件公开发布）
     r")"
 )
@@ -44,9 +44,9 @@ _MARKER = re.compile(
 # Lines that are a paragraph by themselves wherever they sit: the colophon's date, `…整理`, the
 # issuing line, the disclosure note.
 _STANDALONE = re.compile(
-    r"^\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"|\S{2,18}整理"  # short: a full body line may end in 整理 too
-    r"|\S.{0,40}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发"
+    rf"^\s*(?:{CN_DATE}"
+    rf"|\S{{2,18}}{COMPILED_SUFFIX}"  # short: a full body line may end in 整理 too
+    rf"|\S.{{0,40}}{CN_DATE}\s*{ISSUED_SUFFIX}"
     r"|[（(]\s*此件.{2,10}[）)])\s*$"
 )
 
@@ -83,9 +83,20 @@ class _Block:
 # --- PDF ---------------------------------------------------------------------------------------
 
 
-def paragraphs_from_pdf(pdf: PdfText) -> list[Paragraph]:
-    """Paragraphs of a PDF's body lines (furniture is already apart), from their geometry."""
-    lines = pdf.lines
+def paragraphs_from_layer(layer: TextLayer) -> list[Paragraph]:
+    """The paragraphs of any text layer, by its kind."""
+    if layer.kind == "html":
+        return paragraphs_from_blocks(layer.blocks)
+    if layer.kind == "text":
+        return paragraphs_from_text(layer.plain_lines)
+    return paragraphs_from_lines(layer)
+
+
+def paragraphs_from_lines(pdf: TextLayer) -> list[Paragraph]:
+    """Paragraphs of positioned body lines (furniture is already apart), from their geometry."""
+    # why here: markers (記錄：, 請假：) must be read in simplified form to assemble paragraphs
+    lines = [dataclasses.replace(line, text=text)
+             for line, text in zip(pdf.lines, to_simplified([line.text for line in pdf.lines]), strict=True)]
     left, right = pdf.left_margin, pdf.right_margin
     pitch = _usual_pitch(lines)
     layout: list[_Line] = []
@@ -160,15 +171,15 @@ def _usual_pitch(lines: list[TextLine]) -> float:
 # --- plain text --------------------------------------------------------------------------------
 
 
-def paragraphs_from_text(text: str) -> list[Paragraph]:
+def paragraphs_from_text(raw: list[str]) -> list[Paragraph]:
     """Paragraphs of plain extracted text.
 
     Two shapes are understood. Naive PDF extraction (the seeds) prints every line followed by
     a blank line, shows a page break as a line starting with a space, and keeps the trailing
     space a paragraph's last line (or an attendance entry's) ends with. Anything else is read as
-    one paragraph per line. In both, page numbers and running heads the text kept are dropped.
+    one paragraph per line. `raw` are the file's lines, page furniture already removed.
     """
-    raw = _without_furniture(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    raw = to_simplified(raw)
     if not _is_layout_text(raw):
         return _paragraphs([_Line(text=line.strip(), ends_paragraph=True, blank_before=True) for line in raw])
     content = [line for line in raw if line != ""]
@@ -194,25 +205,6 @@ def paragraphs_from_text(text: str) -> list[Paragraph]:
         )
         blank = False
     return _paragraphs(layout, wide_separators=True)
-
-
-def _without_furniture(raw: list[str]) -> list[str]:
-    """The lines minus page furniture, which is never text (CONTRACT §4 rule 1): text saved from
-    a PDF viewer keeps the footers and headers. Dropped are page numbers (`— 3 —`, `－3－`) and
-    a running head: the same line printed next to a page number at two page breaks or more."""
-    numbers = {i for i, line in enumerate(raw) if line.strip() and is_page_number(line)}
-    if not numbers:
-        return raw
-    beside_numbers: dict[str, list[int]] = {}
-    for i in numbers:
-        for step in (-1, 1):
-            j = i + step
-            while 0 <= j < len(raw) and not raw[j].strip():
-                j += step
-            if 0 <= j < len(raw) and j not in numbers:
-                beside_numbers.setdefault("".join(raw[j].split()), []).append(j)
-    heads = {j for found in beside_numbers.values() if len(set(found)) >= 2 for j in found}
-    return [line for i, line in enumerate(raw) if i not in numbers and i not in heads]
 
 
 def _is_layout_text(raw: list[str]) -> bool:
@@ -241,7 +233,7 @@ def _full_width(lines: list[str]) -> float:
 def paragraphs_from_blocks(blocks: list[str]) -> list[Paragraph]:
     """HTML article paragraphs, one block each (line breaks inside a block are not paragraph ends)."""
     paragraphs: list[Paragraph] = []
-    for block in blocks:
+    for block in to_simplified(blocks):
         text = _finish(block, attendance=attendance_label(block) is not None)
         if text:
             paragraphs.append(Paragraph(seq=len(paragraphs) + 1, text=text))

@@ -8,8 +8,11 @@ from typing import Any
 
 # Bump when parsing or normalization changes output: documents parsed by an older
 # version are re-extracted by `minutes backfill --reprocess`, and caches are keyed on it.
-# 1.1.0: furniture keeps page and kind, paragraphs their box (issue 3); 1.2.0: scans read by OCR (issue 18)
-PARSER_VERSION = "1.2.0"
+# 1.1.0: furniture keeps page and kind, paragraphs their box (issue 3)
+# 1.2.0: other places' styles; a missing field is null with a warning, not a quarantine;
+#        meeting.completeness; traditional characters read as simplified (issue 14)
+# 1.3.0: scans read by OCR; paragraphs carry ocr and ocr_confidence (issue 18)
+PARSER_VERSION = "1.3.0"
 
 
 @dataclass
@@ -28,8 +31,10 @@ class Paragraph:
 class Furniture:
     """A page number, running head or masthead line: stored with the document, never body text."""
 
-    page: int
-    kind: str  # "page_number" | "running_head" | "masthead", as extract.pdf names it
+    page: int | None  # None for TXT/HTML input, which has no pages
+    # "page_number" | "running_head" | "masthead", as extract.pdf names it; "page_header" for a web
+    # page's header lines copied with the text (来源：… 日期：…)
+    kind: str
     text: str
 
 
@@ -58,6 +63,9 @@ class Meeting:
     issued_by: str | None = None
     issued_date: dt.date | None = None
     disclosure: str | None = None
+    # Share of the header fields found, 0–1 (transform.grammar.quality.HEADER_FIELDS); None
+    # for a document that was not parsed.
+    completeness: float | None = None
 
 
 @dataclass

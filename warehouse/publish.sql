@@ -73,5 +73,14 @@ SELECT * EXCLUDE (filename)
 FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true)
 QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY finished_at DESC NULLS LAST, filename DESC) = 1;
 
+-- name: delete_fetch_failures
+DELETE FROM fetch_failures;
+
+-- name: insert_fetch_failures
+-- The snapshot the last run wrote: URLs that failed and have not succeeded since.
+INSERT INTO fetch_failures BY NAME
+SELECT * EXCLUDE (filename)
+FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true);
+
 -- name: count_rows
 SELECT count(*) FROM {table};

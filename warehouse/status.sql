@@ -26,3 +26,10 @@ SELECT reason_code, left(doc_id, 12) AS doc_id, coalesce(title, url) AS document
 FROM quarantined_documents
 ORDER BY reason_code, fetched_at DESC
 LIMIT 50;
+
+-- name: Fetch failures
+SELECT source, reason_code, CASE WHEN given_up THEN 'given up' ELSE 'retried next run' END AS state,
+       runs, coalesce(title, '') AS title, url, message
+FROM fetch_failures
+ORDER BY source, given_up, last_seen DESC
+LIMIT 50;

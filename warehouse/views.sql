@@ -46,6 +46,32 @@ FROM meetings m
 WHERE m.meeting_date IS NOT NULL
 GROUP BY ALL;
 
+-- How well the parser reads each source's house style: the header fields' completeness and the
+-- warnings (codes before any ':'), by source. Where a new place's style is not yet understood, its
+-- completeness drops and its warnings say which field is missing.
+CREATE OR REPLACE VIEW parse_quality_by_source AS
+WITH docs AS (
+    SELECT coalesce(d.source, '(none)') AS source, d.doc_id, d.status, d.warnings, m.completeness
+    FROM documents d
+    LEFT JOIN meetings m USING (doc_id)
+),
+warning_counts AS (
+    SELECT source, split_part(warning, ':', 1) AS warning, count(DISTINCT doc_id) AS documents
+    FROM (SELECT source, doc_id, unnest(warnings) AS warning FROM docs)
+    GROUP BY ALL
+)
+SELECT d.source,
+       count(*)::INTEGER                                              AS documents,
+       count(*) FILTER (WHERE d.status = 'parsed')::INTEGER           AS parsed,
+       count(*) FILTER (WHERE d.status = 'quarantined')::INTEGER      AS quarantined,
+       round(avg(d.completeness), 3)::DOUBLE                          AS mean_completeness,
+       min(d.completeness)::DOUBLE                                    AS min_completeness,
+       count(*) FILTER (WHERE d.completeness < 1)::INTEGER            AS incomplete,
+       (SELECT string_agg(w.warning || ' ' || w.documents, ', ' ORDER BY w.documents DESC, w.warning)
+        FROM warning_counts w WHERE w.source = d.source)              AS warnings
+FROM docs d
+GROUP BY d.source;
+
 -- Documents that could not be read or are not minutes, with the reason code split out.
 CREATE OR REPLACE VIEW quarantined_documents AS
 SELECT doc_id,

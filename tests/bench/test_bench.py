@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +24,7 @@ EVERY_FIGURE = (
     "stages.fetch.seconds", "stages.extract.seconds", "stages.parse.seconds", "stages.load.seconds",
     "outside_pdfplumber_share", "memory_growth",
     "parse_one_seed.seconds", "nightly_noop.seconds", "first_use_ingest_one_doc.seconds",
+    "nightly_noop.fixed_s", "nightly_noop.server_start_s", "nightly_noop.server_start_fixed_s",
     "ocr.seconds", "ocr.bare_engine_s_per_page", "ocr.pipeline_over_bare",
 )
 
@@ -48,7 +51,7 @@ def test_failed_command_is_reported_in_one_line() -> None:
 def test_bench_reports_every_figure_for_three_documents(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     command = [sys.executable, "-m", "benchmarks.bench", "--docs", "3", "--out", str(out),
-               "--cache-dir", str(tmp_path / "cache")]
+               "--cache-dir", str(tmp_path / "cache"), "--keep"]
     done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
 
@@ -64,3 +67,24 @@ def test_bench_reports_every_figure_for_three_documents(tmp_path: Path) -> None:
     assert results["stages"]["parse"]["statuses"] == {"parsed": 3}
     assert {target["status"] for target in results["targets"]} <= {"met", "missed"}
     assert "ingest / bare" in done.stdout  # the table, beside the JSON
+    # The background Prefect server the benchmark's runs used was stopped at its end.
+    workdir = Path(re.search(r"working data kept in (\S+)", done.stderr).group(1))
+    try:
+        assert (workdir / "prefect-home" / "minutes-state" / "prefect-home").is_dir()  # it was used
+        assert processes_with_env(f"PREFECT_HOME={workdir}") == []
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def processes_with_env(prefix: str) -> list[int]:
+    """Live processes with an environment variable starting with `prefix`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0") if entry.name.isdigit() else []
+            if any(item.startswith(prefix.encode()) for item in environ) and \
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import functools
 
-from minutes_etl.demo.corpus import seed_docs
-from minutes_etl.demo.render import render_pdf
+from demo.corpus import seed_docs
+from demo.render import render_pdf
 
 
 @functools.cache

@@ -32,9 +32,9 @@ from pathlib import Path
 
 import pytest
 
+from demo.corpus import DemoDoc, seed_docs, synthetic_docs
+from demo.render import render_pdf
 from extract.sources import resolve_source
-from minutes_etl.demo.corpus import DemoDoc, seed_docs, synthetic_docs
-from minutes_etl.demo.render import render_pdf
 from tests.cli.output import count
 from tests.helpers import MINUTES
 from tests.prefect_harness import PrefectServer

@@ -19,7 +19,7 @@ from tests.prefect_harness import PrefectServer
 
 pytestmark = pytest.mark.integration
 
-SEEDS = Path(__file__).resolve().parents[2] / "minutes_etl" / "demo" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 SEED_TEXT = sorted(p for p in SEEDS_DIR.glob("*.txt") if not p.name.endswith(".normalized.txt"))[1]
 
 
@@ -28,6 +28,7 @@ def test_ingest_a_folder_in_worker_processes_on_the_ephemeral_server(tmp_path: P
     env.update({
         "PREFECT_HOME": str(tmp_path / "prefect-home"),
         "MINUTES_DATA_DIR": str(tmp_path / "data"),
+        "MINUTES_PREFECT_SERVER": "ephemeral",  # Prefect's temporary server, not the background one
         "MINUTES_PARALLEL_MIN_DOCUMENTS": "2",  # the process pool even for this small folder
     })
     done = subprocess.run([str(MINUTES), "ingest", str(SEEDS)], env=env, capture_output=True, text=True,

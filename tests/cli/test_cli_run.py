@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from load.warehouse import run_query
-from minutes_etl.demo.server import serve_site
-from minutes_etl.settings import DataDir
+from demo.server import serve_site
+from extract.datadir import DataDir
+from load.query import run_query
 from tests.cli.output import count
 from tests.helpers import MINUTES
 from tests.prefect_harness import PrefectServer

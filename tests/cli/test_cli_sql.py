@@ -16,7 +16,7 @@ from tests.prefect_harness import PrefectServer
 
 pytestmark = pytest.mark.integration
 
-SEEDS = Path(__file__).resolve().parents[2] / "minutes_etl" / "demo" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 QUERY = "SELECT session_no, meeting_date, chair_name FROM meetings ORDER BY meeting_date"
 
 

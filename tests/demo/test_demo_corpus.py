@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from minutes_etl.demo.corpus import (
+from demo.corpus import (
     FAMILIES,
     KINDS,
     SEEDS_DIR,

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import pdfplumber
 import pytest
 
-from minutes_etl.demo.corpus import FAMILIES, seed_docs, synthetic_docs
-from minutes_etl.demo.layout import LEFT, LINE_PITCH, PAGE_H, PITCH, TEXT_H, TEXT_W, TOP
-from minutes_etl.demo.render import render_pdf, render_scan_pdf
+from demo.corpus import FAMILIES, seed_docs, synthetic_docs
+from demo.layout import LEFT, LINE_PITCH, PAGE_H, PITCH, TEXT_H, TEXT_W, TOP
+from demo.render import render_pdf, render_scan_pdf
 
 DOCS = synthetic_docs(24)
 # A long numbered document (items past 十), and a seed with a delegation and a glyph (飏) the TTFs lack.

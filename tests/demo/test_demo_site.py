@@ -17,10 +17,10 @@ import pdfplumber
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from minutes_etl.demo.corpus import FAMILIES, demo_docs
-from minutes_etl.demo.scanned import excerpt
-from minutes_etl.demo.server import serve_site
-from minutes_etl.demo.site import LISTING_PATH, build_site, ensure_demo_site
+from demo.corpus import FAMILIES, demo_docs
+from demo.scanned import excerpt
+from demo.server import serve_site
+from demo.site import LISTING_PATH, build_site, ensure_demo_site
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +166,7 @@ def test_ensure_demo_site_builds_once_atomically_and_deterministically(
 def test_command_line_builds_a_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "minutes_etl.demo", "build", str(out), "--synthetic", "2"],
+        [sys.executable, "-m", "demo", "build", str(out), "--synthetic", "2"],
         capture_output=True, text=True, timeout=120, env={**os.environ},
     )
     assert result.returncode == 0, result.stderr

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from demo.corpus import synthetic_docs
+from demo.render import render_pdf
 from extract.document_number import find_minutes_no, is_minutes_no, minutes_no_year
-from minutes_etl.demo.corpus import synthetic_docs
-from minutes_etl.demo.render import render_pdf
-from transform.reader import read_paragraphs
+from tests.helpers import read_paragraphs
 
 
 @pytest.mark.parametrize(

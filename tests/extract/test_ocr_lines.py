@@ -11,7 +11,8 @@ import pytest
 
 from extract.errors import Quarantine
 from extract.ocr import MIN_MEAN_CONFIDENCE, OcrBox, OcrWord, drop_seals, lines_from_boxes, mean_confidence
-from extract.pdf import TextLine, _assemble, _check_ocr_confidence
+from extract.pdf import _check_ocr_confidence, positioned_layer
+from extract.textlayer import TextLine
 
 SCALE = 150 / 72  # pixels per point at OCR_DPI
 PAGE_W, PAGE_H = 595.0, 842.0
@@ -89,7 +90,7 @@ def test_ocr_lines_get_the_same_page_furniture_rules_as_a_text_layer() -> None:
     body = [_box("会议议定以下意见如下所示内容", 79.0, 120.0 + 29 * k) for k in range(5)]
     page_number = OcrBox("-3-", 0.95, [(p[0] * SCALE, p[1] * SCALE) for p in
                                       [(280, 770), (310, 770), (310, 790), (280, 790)]], [])
-    pdf = _assemble(_lines([*body, page_number]), 1, PAGE_W, PAGE_H)
+    pdf = positioned_layer("ocr", _lines([*body, page_number]), 1, PAGE_W, PAGE_H)
     assert [(f.kind, f.text) for f in pdf.furniture] == [("page_number", "-3-")]
     assert len(pdf.lines) == 5 and pdf.left_margin == pytest.approx(79.0, abs=0.5)
 

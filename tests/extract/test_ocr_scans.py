@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from minutes_etl.demo.corpus import expected_with_hints
-from minutes_etl.demo.scanned import field_accuracy, illegible_scan, scan_bytes, scanned_docs
-from transform.pipeline import process_document
+from demo.corpus import expected_with_hints
+from demo.scanned import field_accuracy, illegible_scan, scan_bytes, scanned_docs
+from pipeline.document import process_document
 from transform.record import DocHints, MinutesRecord
 
 pytestmark = pytest.mark.integration

@@ -6,12 +6,13 @@ import io
 import re
 
 import pytest
-from minutes_pdf_fixture import register_fonts, render_minutes
 from reportlab.pdfgen import canvas
 
-from extract.pdf import PdfText, read_pdf
+from extract.pdf import read_pdf
+from extract.textlayer import TextLayer
+from tests.extract.minutes_pdf_fixture import register_fonts, render_minutes
 from tests.helpers import SEEDS_DIR
-from transform.paragraphs import paragraphs_from_pdf
+from transform.paragraphs import paragraphs_from_lines
 
 SEED = SEEDS_DIR / "000_6c86f736b66dfdcd.normalized.txt"
 RUNNING_HEAD = "苏州市人民政府常务会议纪要"
@@ -28,12 +29,12 @@ def style(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(style: str) -> tuple[list[str], PdfText]:
+def rendered(style: str) -> tuple[list[str], TextLayer]:
     paragraphs = SEED.read_text(encoding="utf-8").splitlines()
     return paragraphs, read_pdf(render_minutes(paragraphs, **STYLES[style]))
 
 
-def test_lines_carry_geometry_fonts_and_gaps_as_spaces(rendered: tuple[list[str], PdfText]) -> None:
+def test_lines_carry_geometry_fonts_and_gaps_as_spaces(rendered: tuple[list[str], TextLayer]) -> None:
     _, pdf = rendered
     first = pdf.lines[0]
     assert (first.page, first.size) == (1, 16.0)
@@ -48,19 +49,19 @@ def test_lines_carry_geometry_fonts_and_gaps_as_spaces(rendered: tuple[list[str]
     assert tops == sorted(tops)  # reading order
 
 
-def test_paragraphs_read_as_the_document(rendered: tuple[list[str], PdfText]) -> None:
+def test_paragraphs_read_as_the_document(rendered: tuple[list[str], TextLayer]) -> None:
     paragraphs, pdf = rendered
-    assert [p.text for p in paragraphs_from_pdf(pdf)] == paragraphs
+    assert [p.text for p in paragraphs_from_lines(pdf)] == paragraphs
 
 
 def test_page_numbers_and_running_heads_are_furniture_never_body(
-    style: str, rendered: tuple[list[str], PdfText]
+    style: str, rendered: tuple[list[str], TextLayer]
 ) -> None:
     _, pdf = rendered
     numbers = [f for f in pdf.furniture if f.kind == "page_number"]
     assert [f.page for f in numbers] == list(range(1, pdf.page_count + 1))
     assert all(re.fullmatch(r"[—－-]\s*\d+\s*[—－-]", f.text) for f in numbers)
-    body = "\n".join(p.text for p in paragraphs_from_pdf(pdf))
+    body = "\n".join(p.text for p in paragraphs_from_lines(pdf))
     assert not re.search(r"[—－-]\s*\d\s*[—－-]", body)
     heads = [f for f in pdf.furniture if f.kind == "running_head"]
     if "running_head" in STYLES[style]:  # the fixture prints it at the top of every page
@@ -71,9 +72,9 @@ def test_page_numbers_and_running_heads_are_furniture_never_body(
         assert heads == []
 
 
-def test_paragraph_broken_by_a_page_break_spans_both_pages(rendered: tuple[list[str], PdfText]) -> None:
+def test_paragraph_broken_by_a_page_break_spans_both_pages(rendered: tuple[list[str], TextLayer]) -> None:
     _, pdf = rendered
-    paragraphs = paragraphs_from_pdf(pdf)
+    paragraphs = paragraphs_from_lines(pdf)
     spanning = [p for p in paragraphs if p.page_start != p.page_end]
     assert spanning, "the seed runs over six pages: some paragraph must cross a page break"
     for paragraph in spanning:
@@ -89,7 +90,7 @@ def test_attendance_entry_broken_by_a_page_break_is_rejoined() -> None:
     # Where this layout breaks the page inside the 列席 block: `市国资委盛红` / page break / `明`.
     last_on_page = max((line for line in pdf.lines if line.page == 5), key=lambda line: line.top)
     assert last_on_page.text.endswith("市国资委盛红")
-    attendance = next(p for p in paragraphs_from_pdf(pdf) if p.text.startswith("列席："))
+    attendance = next(p for p in paragraphs_from_lines(pdf) if p.text.startswith("列席："))
     assert (attendance.page_start, attendance.page_end) == (5, 6)
     assert " 市国资委盛红明 " in attendance.text
 
@@ -110,7 +111,7 @@ def test_masthead_is_kept_out_of_the_body() -> None:
     pdf.save()
     text = read_pdf(out.getvalue())
     assert [f.text for f in text.furniture if f.kind == "masthead"] == [RUNNING_HEAD, "〔2024〕7号"]
-    assert [p.text for p in paragraphs_from_pdf(text)] == [
+    assert [p.text for p in paragraphs_from_lines(text)] == [
         "会议议定以下意见：", "一、审议《某某办法》", "（一）原则同意。", "记录：孙丽"
     ]
 
@@ -124,4 +125,4 @@ def test_flush_left_document_splits_paragraphs_at_short_lines() -> None:
     ]
     pdf = read_pdf(render_minutes(paragraphs, first_line_indent=0))
     assert all(line.x0 == pytest.approx(pdf.left_margin, abs=1) for line in pdf.lines)
-    assert [p.text for p in paragraphs_from_pdf(pdf)] == paragraphs
+    assert [p.text for p in paragraphs_from_lines(pdf)] == paragraphs

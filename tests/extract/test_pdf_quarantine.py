@@ -11,7 +11,6 @@ import threading
 import time
 
 import pytest
-from minutes_pdf_fixture import render_minutes
 from PIL import Image, ImageDraw
 from reportlab.lib import pdfencrypt
 from reportlab.lib.utils import ImageReader
@@ -19,6 +18,7 @@ from reportlab.pdfgen import canvas
 
 from extract.errors import Quarantine
 from extract.pdf import read_pdf
+from tests.extract.minutes_pdf_fixture import render_minutes
 
 PARAGRAPHS = [
     "2020年8月10日上午，李亚平市长主持召开市政府第107次常务会议，审议《苏州市养殖水域滩涂规划（2020～2030年）》。",

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fetch_site import Served, Site, minutes_pdf, serve
 
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
+from tests.fetch.fetch_site import Served, Site, minutes_pdf, serve
 
 
 @pytest.fixture(scope="session")

@@ -35,8 +35,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from extract.datadir import DataDir
 from extract.sources import Source, resolve_source
-from minutes_etl.settings import DataDir
 
 SONG = Path("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf")
 LAST_MODIFIED = "Mon, 06 May 2024 08:00:00 GMT"
@@ -135,6 +135,9 @@ class Site:
     pdfs: dict[str, bytes] = field(default_factory=dict)
     redirect_target: str = ""
     revised: bool = False
+    validators: bool = True           # send ETag/Last-Modified (many government servers send neither)
+    truncate_always: bool = False     # truncated.pdf is cut short on every request, not just the first
+    retitled: dict[str, str] = field(default_factory=dict)  # slug -> a new title on its detail page
     requests: list[tuple[str, int, dict[str, str]]] = field(default_factory=list)
     hits: Counter[str] = field(default_factory=Counter)
     in_flight: int = 0
@@ -185,7 +188,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if path == "/minutes/files/errpage.pdf":
                 error_page = "<html><body>系统繁忙，请稍后再试</body></html>".encode()
                 return self._send(200, error_page, "application/pdf")
-            if path == "/minutes/files/truncated.pdf" and hit == 1:
+            if path == "/minutes/files/truncated.pdf" and (hit == 1 or site.truncate_always):
                 body = site.pdfs["truncated.pdf"]
                 self.send_response(200)
                 self.send_header("Content-Type", "application/pdf")
@@ -197,6 +200,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             body, content_type = self._content(path)
             if body is None:
                 return self._send(404, b"<html>not found</html>", "text/html")
+            if not site.validators:
+                return self._send(200, body, content_type)
             etag = '"' + hashlib.sha1(body).hexdigest() + '"'
             if self.headers.get("If-None-Match") == etag:
                 return self._send(304, b"", content_type, {"ETag": etag}, head_only=True)
@@ -218,6 +223,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 return listing_html(number, site.pages).encode(), "text/html; charset=utf-8"
             for entry in (entry for page in site.pages for entry in page):
                 if name == f"{entry.slug}.html" and entry.slug != "missing":
+                    if entry.slug in site.retitled:
+                        entry = replace(entry, title=site.retitled[entry.slug])
                     return detail_html(entry).encode(), "text/html; charset=utf-8"
             return None, "text/html"
 

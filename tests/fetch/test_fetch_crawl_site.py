@@ -8,7 +8,6 @@ import sqlite3
 from datetime import date
 
 import pytest
-from fetch_site import ALL_ENTRIES, Served, fast
 
 from extract.crawl import (
     LISTING_SHRANK,
@@ -22,6 +21,7 @@ from extract.crawl import (
 )
 from extract.rawstore import RawStore
 from extract.sources import resolve_source
+from tests.fetch.fetch_site import ALL_ENTRIES, Served, fast
 
 pytestmark = pytest.mark.integration
 

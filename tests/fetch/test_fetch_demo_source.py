@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from demo.server import serve_site
+from demo.site import ensure_demo_site
 from extract.crawl import crawl
+from extract.datadir import DataDir
 from extract.sources import resolve_source
-from minutes_etl.demo.server import serve_site
-from minutes_etl.demo.site import ensure_demo_site
-from minutes_etl.settings import DataDir
 
 pytestmark = pytest.mark.integration
 

@@ -7,13 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from fetch_site import Served, fast
 
 from extract.crawl import parse_listing, register_local_file
+from extract.datadir import DataDir
 from extract.http import FetchError, PoliteClient
 from extract.rawstore import RawStore
 from extract.sources import UnknownSource, resolve_source
-from minutes_etl.settings import DataDir
+from tests.fetch.fetch_site import Served, fast
 
 pytestmark = pytest.mark.integration
 

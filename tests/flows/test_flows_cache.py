@@ -17,10 +17,10 @@ import pytest
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from extract.crawl import register_local_file, stored_documents
+from extract.datadir import DataDir
 from flows.backfill import backfill
 from flows.ingest import ingest
-from load.warehouse import run_query
-from minutes_etl.settings import DataDir
+from load.query import run_query
 from tests.helpers import SEEDS_DIR
 from tests.prefect_harness import PrefectServer
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from load.warehouse import run_query
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
+from load.query import run_query
 from tests.prefect_harness import BIN, PrefectServer
 
 pytestmark = pytest.mark.integration

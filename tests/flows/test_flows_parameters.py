@@ -8,10 +8,17 @@ from pathlib import Path
 import pytest
 
 from extract import crawl
+from extract.sniff import readable_suffix
 from flows.backfill import backfill
-from flows.local_files import SkippedFile, expand_paths, readable_suffix
-from flows.params import ALL_SOURCES, LOCAL_SOURCE, check_fetchable, iso_date
-from flows.pipeline import source_name, stored_source_name
+from pipeline.local_paths import SkippedFile, expand_paths
+from pipeline.params import (
+    ALL_SOURCES,
+    LOCAL_SOURCE,
+    check_fetchable,
+    iso_date,
+    source_name,
+    stored_source_name,
+)
 
 
 def test_source_falls_back_to_the_environment_then_demo(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from minutes_etl.settings import DataDir
+from extract.datadir import DataDir
 
 
 @pytest.fixture

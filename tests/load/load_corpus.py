@@ -1,6 +1,6 @@
 """Realistic documents for load tests: the seed records, varied into a corpus of any size.
 
-Also used by the subprocess tests (tests/load/loader_proc.py) and benchmarks/publish.py, so it
+Also used by the subprocess tests (tests/load/loader_proc.py) and benchmarks/publish_timings.py, so it
 imports nothing from pytest.
 """
 
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from load.rows import DocumentMeta, table_rows
+from transform.grammar.quality import completeness
 from transform.record import (
     AgendaItem,
     AttendanceEntry,
@@ -25,7 +26,7 @@ from transform.record import (
     ReviewedDocument,
 )
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "minutes_etl" / "demo" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "demo" / "seeds"
 QUARANTINE_EVERY = 10  # every 10th document of a corpus is quarantined
 
 
@@ -36,6 +37,7 @@ def seed_record(stem: str, doc_id: str) -> MinutesRecord:
         key: dt.date.fromisoformat(value) if key.endswith("_date") and value else value
         for key, value in data["meeting"].items()
     })
+    meeting.completeness = completeness(vars(meeting))
     items = [
         AgendaItem(item["item_no"], item["kind"], item["heading"],
                    [Clause(**clause) for clause in item["clauses"]])

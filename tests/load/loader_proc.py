@@ -26,13 +26,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from load_corpus import corpus
-
-from load import lake, warehouse
+from extract.datadir import DataDir
+from load import lake
+from load import publish as warehouse
 from load.lake import write_documents, write_run
+from load.publish import publish
 from load.rows import RunRow
-from load.warehouse import publish
-from minutes_etl.settings import DataDir
+from tests.load.load_corpus import corpus
 
 POINTS = ("lake-commit", "publish-load", "publish-swap")
 

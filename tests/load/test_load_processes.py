@@ -15,21 +15,23 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from load_corpus import document, expected_rows
 
+from extract.datadir import DataDir
 from load.lake import batch_of, lake_files
+from load.query import connect_readonly, run_query
 from load.rows import table_rows
 from load.tables import DOCUMENT_TABLES
-from load.warehouse import connect_readonly, run_query
-from minutes_etl.settings import DataDir
+from tests.load.load_corpus import document, expected_rows
 
-LOADER = Path(__file__).resolve().parent / "loader_proc.py"
+REPO_ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
 
 def _loader(data_dir: DataDir, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(LOADER), str(data_dir.root), *args],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # As a module from the repository root: it imports the shared test corpus (tests.load.load_corpus).
+    return subprocess.Popen([sys.executable, "-m", "tests.load.loader_proc", str(data_dir.root), *args],
+                            cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def _read_until(process: subprocess.Popen[str], wanted: str) -> None:

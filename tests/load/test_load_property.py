@@ -9,13 +9,14 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from load_corpus import document
 
+from extract.datadir import DataDir
 from load.lake import lake_files, write_documents
+from load.publish import publish
+from load.query import run_query
 from load.rows import table_rows
 from load.tables import DOCUMENT_TABLES
-from load.warehouse import publish, run_query
-from minutes_etl.settings import DataDir
+from tests.load.load_corpus import document
 
 # (document index, parser version, years its meeting moves on reprocessing)
 writes = st.tuples(st.integers(0, 7), st.sampled_from(["1.0.0", "1.1.0", "1.2.0"]), st.integers(0, 2))

@@ -4,11 +4,12 @@ them (old batch files without the new columns or table) still publishing."""
 from __future__ import annotations
 
 import pyarrow.parquet as pq
-from load_corpus import corpus, document, expected_rows
 
+from extract.datadir import DataDir
 from load.lake import compact, lake_files, write_documents
-from load.warehouse import publish, run_query
-from minutes_etl.settings import DataDir
+from load.publish import publish
+from load.query import run_query
+from tests.load.load_corpus import corpus, document, expected_rows
 
 OLD_PARAGRAPH_COLUMNS = ["doc_id", "seq", "text", "page_start", "page_end"]
 

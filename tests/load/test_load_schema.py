@@ -7,24 +7,15 @@ import datetime as dt
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from load_corpus import corpus
 
+from extract.datadir import DataDir
 from load.lake import lake_files, write_documents, write_run
+from load.publish import migrate, publish
+from load.query import connect_readonly, describe, dictionary_rows, named_queries, report_queries, run_query
 from load.rows import RunRow
+from load.sql_files import SQL_DIR, WarehouseError
 from load.tables import ALL_TABLES, KEYS, SCHEMAS
-from load.warehouse import (
-    SQL_DIR,
-    WarehouseError,
-    connect_readonly,
-    describe,
-    dictionary_rows,
-    migrate,
-    named_queries,
-    publish,
-    report_queries,
-    run_query,
-)
-from minutes_etl.settings import DataDir
+from tests.load.load_corpus import corpus
 
 # CONTRACT §6, table by table: key columns, then the other columns it names, with their types.
 CONTRACT: dict[str, dict[str, str]] = {
@@ -152,9 +143,14 @@ def test_a_version_1_warehouse_is_migrated_when_published(data_dir: DataDir) -> 
     old.close()
     write_documents(data_dir.lake, corpus(3))
     report = publish(data_dir)
-    assert report.migrations_applied == ["0002_documents_load_columns", "0003_provenance", "0004_ocr"]
+    migrations = sorted(path.stem for path in (SQL_DIR / "migrations").glob("*.sql"))
+    assert report.migrations_applied == migrations
     _, rows = run_query(data_dir, "SELECT version FROM schema_migrations ORDER BY version")
-    assert rows == [(1,), (2,), (3,), (4,)]
+    assert rows == [(1,), *[(int(name[:4]),) for name in migrations]]
+    assert "0005_meetings_completeness" in migrations
+    _, measured = run_query(data_dir, "SELECT count(*) FROM meetings WHERE completeness IS NOT NULL")
+    assert measured[0][0] > 0
+    assert "0006_ocr" in migrations
     _, flags = run_query(data_dir, "SELECT DISTINCT ocr, ocr_confidence FROM paragraphs")
     assert flags == [(False, None)]  # the corpus is text-layer PDFs
     _, furniture = run_query(data_dir, "SELECT count(*) FROM page_furniture")
@@ -178,3 +174,19 @@ def test_every_report_query_runs_and_returns_rows(data_dir: DataDir) -> None:
     _, hits = run_query(data_dir, "SELECT DISTINCT doc_id FROM search_paragraphs('养殖水域滩涂')")
     _, direct = run_query(data_dir, "SELECT DISTINCT doc_id FROM paragraphs WHERE text LIKE '%养殖水域滩涂%'")
     assert sorted(hits) == sorted(direct) and hits
+
+
+def test_the_dictionary_agrees_with_the_schema_its_keys_and_its_own_examples(data_dir: DataDir) -> None:
+    """load/tables.py is the schema; the dictionary's keys are its keys, and every example the
+    dictionary gives is a value of the column's type (an example that drifted from the type fails)."""
+    documented = {entry.name: entry for entry in describe()}
+    for table, key in KEYS.items():
+        assert tuple(documented[table].key) == key, table
+    with connect_readonly(_published(data_dir)) as connection:
+        for entry in documented.values():
+            for column in entry.columns:
+                if column.example is None or column.type.endswith("[]") or column.type.startswith("STRUCT"):
+                    continue
+                cast = connection.execute(f"SELECT TRY_CAST(? AS {column.type})", [column.example]).fetchone()
+                assert cast is not None and cast[0] is not None, (
+                    f"{entry.name}.{column.name}: example {column.example!r} is not a {column.type}")

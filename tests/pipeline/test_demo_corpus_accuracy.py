@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from minutes_etl.demo.corpus import synthetic_docs
-from minutes_etl.demo.render import render_pdf
-from minutes_etl.demo.scanned import field_accuracy
-from minutes_etl.demo.site import build_site
+from demo.corpus import synthetic_docs
+from demo.render import render_pdf
+from demo.scanned import field_accuracy
+from demo.site import build_site
+from pipeline.document import process_document
 from tests.helpers import only_expected_keys
-from transform.pipeline import process_document
 from transform.record import DocHints
 
 

@@ -9,12 +9,12 @@ import json
 
 import pytest
 
+from demo.corpus import DemoDoc, seed_docs
+from demo.render import render_pdf
 from load.rows import DocumentMeta, table_rows
 from load.tables import SCHEMAS
-from minutes_etl.demo.corpus import DemoDoc, seed_docs
-from minutes_etl.demo.render import render_pdf
+from pipeline.document import process_document
 from tests.helpers import only_expected_keys
-from transform.pipeline import process_document
 from transform.record import PARSER_VERSION, MinutesRecord
 
 PAGE_W, PAGE_H = 595.28, 841.89  # A4 in points, the demo layout's page

@@ -6,17 +6,15 @@ import re
 
 from transform.grammar.names import split_agency_person
 from transform.grammar.quality import UNSPLIT_ATTENDANCE
-from transform.grammar.vocabulary import DELEGATION_ENDINGS, HONORIFIC
+from transform.normalize import attendance_label
 from transform.record import AttendanceEntry
-from transform.vocabulary import ATTENDANCE_ROLES
+from transform.vocabulary import DELEGATION_ENDINGS, HONORIFIC
 
-ATTENDANCE_LABEL = re.compile(r"^({})[：:]".format("|".join(ATTENDANCE_ROLES)))
 _NOTE = re.compile(r"（[^）]*）$")  # 张三（出差）: the reason for absence is not the name
 
 
 def attendance_role(text: str) -> str | None:
-    found = ATTENDANCE_LABEL.match(text)
-    return found[1] if found else None
+    return attendance_label(text)
 
 
 def parse_attendance_block(text: str, warnings: list[str]) -> list[AttendanceEntry]:
@@ -25,7 +23,7 @@ def parse_attendance_block(text: str, warnings: list[str]) -> list[AttendanceEnt
     if role is None:
         return []
     rows: list[AttendanceEntry] = []
-    for raw in _entries(text[len(role) + 1:]):
+    for raw in _entries(re.split("[：:]", text, maxsplit=1)[1]):
         for organization, person in _read_entry(role, raw, warnings):
             rows.append(AttendanceEntry(role=role, seq=len(rows) + 1, organization=organization,
                                         person_name=person, raw=raw))

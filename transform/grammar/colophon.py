@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from transform.grammar.dates import FULL_DATE, parse_full_date
-from transform.grammar.vocabulary import (
+from transform.vocabulary import (
     COMPILED_SUFFIX,
     DISCLOSURE_PREFIX,
     DISTRIBUTION_LABELS,

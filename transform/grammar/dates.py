@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+from transform.vocabulary import CN_DATE_PARTS
+
+FULL_DATE = re.compile(CN_DATE_PARTS)
 
 
 def parse_full_date(text: str) -> dt.date | None:

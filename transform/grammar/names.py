@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from transform.grammar.vocabulary import COMPOUND_SURNAMES, NOT_NAME_CHARS
-from transform.vocabulary import AGENCY_SUFFIXES
+from transform.vocabulary import AGENCY_SUFFIXES, COMPOUND_SURNAMES, NOT_NAME_CHARS
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 

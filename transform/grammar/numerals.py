@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transform.grammar.vocabulary import CN_DIGITS, CN_UNITS
+from transform.vocabulary import CN_DIGITS, CN_UNITS
 
 
 def cn_to_int(text: str) -> int | None:

@@ -22,3 +22,22 @@ MEETING_YEAR_INFERRED = "meeting_year_inferred"  # the opening printed no year
 def dedupe(warnings: list[str]) -> list[str]:
     """Each code once, in order of discovery."""
     return list(dict.fromkeys(warnings))
+
+# issue 14: a field the document does not give is null, named by one of these; the record keeps
+# everything else (only a text that is not minutes at all is quarantined `not_minutes`).
+MEETING_YEAR_UNKNOWN = "meeting_year_unknown"  # the opening's M月D日 has no year, nor has anything else
+NO_MEETING_DATE = "no_meeting_date"
+NO_SESSION_NO = "no_session_no"
+NO_CHAIR = "no_chair"
+NO_CHAIR_TITLE = "no_chair_title"  # a chair named without an office (a news headline)
+
+# The header fields `meetings.completeness` is the found share of: what every minutes' opening
+# states (when, which session, who chaired in which office). The colophon's fields are left out
+# on purpose: web-published minutes have none, and their absence says nothing about the style.
+# day_period is left out too: many minutes print none (CONTRACT: "if printed").
+HEADER_FIELDS = ("meeting_date", "session_no", "chair_name", "chair_title")
+
+
+def completeness(values: dict[str, object]) -> float:
+    """Share of HEADER_FIELDS found (not None) in `values` (a meeting's fields by name), 0–1."""
+    return round(sum(values.get(name) is not None for name in HEADER_FIELDS) / len(HEADER_FIELDS), 4)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minutes_etl.demo.corpus import DemoDoc, expected_with_hints, synthetic_docs
+from demo.corpus import DemoDoc, expected_with_hints, synthetic_docs
 from tests.helpers import only_expected_keys
 from transform.grammar import parse_minutes
 from transform.record import DocHints, Paragraph

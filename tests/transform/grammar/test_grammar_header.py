@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from extract.errors import NOT_MINUTES, Quarantine
-from tests.transform.grammar.builders import ITEMS, TAIL, Parse, minutes_text
+from tests.transform.grammar.builders import TAIL, Parse, minutes_text
 
 MARCH_5 = dt.date(2024, 3, 5)
 
@@ -152,20 +152,25 @@ def test_year_from_the_colophon_when_nothing_else_gives_it(parse: Parse) -> None
     assert parse(minutes_text(opening=opening)).meeting.meeting_date == dt.date(2024, 3, 5)
 
 
-def test_no_year_anywhere_is_not_minutes(parse: Parse) -> None:
-    with pytest.raises(Quarantine) as caught:
-        parse(minutes_text(opening=YEARLESS, tail=""))
-    assert caught.value.code == NOT_MINUTES
+def test_no_year_anywhere_leaves_the_date_null_and_keeps_the_rest(parse: Parse) -> None:
+    record = parse(minutes_text(opening=YEARLESS, tail=""))
+
+    assert record.status == "parsed"
+    assert record.meeting.meeting_date is None
+    assert (record.meeting.chair_name, record.meeting.session_no) == ("张明", 57)
+    assert [item.heading for item in record.agenda_items] == ["审议《某某办法》"]
+    assert "meeting_year_unknown" in record.warnings
+    assert "meeting_year_inferred" not in record.warnings
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "关于做好春节期间安全生产工作的通知\n各区人民政府，市各有关部门：\n现将有关事项通知如下。",
-        # a meeting and a chair, but no date
-        "张明市长主持召开市政府常务会议，审议《某某办法》。\n" + ITEMS,
-        # a date and a meeting, but no chair
-        "2024年3月5日上午，召开市政府第57次常务会议。\n" + ITEMS,
+        # a notice citing a meeting that decided it: no meeting is held in this text
+        "关于印发某某办法的通知\n《某某办法》已经市政府第5次常务会议审议通过，现印发给你们。",
+        # a meeting held, but neither its date nor its chair, and nothing shaped like minutes
+        "市政府召开第5次常务会议\n会议强调，要抓好落实。",
         "",
     ],
 )

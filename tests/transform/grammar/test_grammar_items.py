@@ -7,9 +7,9 @@ import pytest
 from tests.transform.grammar.builders import Parse, minutes_text, paragraphs
 from transform.grammar import parse_minutes
 from transform.grammar.items import item_kind
-from transform.grammar.vocabulary import FALLBACK_KIND, ITEM_KINDS, KIND_VERBS
 from transform.normalize import normalize_text
 from transform.record import DocHints
+from transform.vocabulary import FALLBACK_KIND, ITEM_KINDS, KIND_VERBS
 
 PLAIN_OPENING = "2024年3月5日上午，张明市长主持召开市政府第57次常务会议。"
 

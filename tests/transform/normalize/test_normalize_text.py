@@ -7,6 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.helpers import paragraphs_of_text
 from transform.normalize import (
     is_ideograph,
     join_padded_names,
@@ -14,7 +15,6 @@ from transform.normalize import (
     normalize_issuing_line,
     normalize_text,
 )
-from transform.paragraphs import paragraphs_from_text
 
 
 def test_no_space_between_cjk_and_digits_or_between_cjk() -> None:
@@ -112,5 +112,5 @@ _page_text = st.lists(
 @given(_page_text)
 def test_paragraph_assembly_keeps_every_cjk_character_in_order(text: str) -> None:
     """Whatever the line shapes, paragraphs only regroup and normalize: no ideograph is lost."""
-    joined = "".join(p.text for p in paragraphs_from_text(text))
+    joined = "".join(p.text for p in paragraphs_of_text(text))
     assert [c for c in joined if is_ideograph(c)] == [c for c in text if is_ideograph(c)]

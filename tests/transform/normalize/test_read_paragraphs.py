@@ -9,8 +9,8 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from extract.errors import Quarantine
+from tests.helpers import read_paragraphs
 from transform.paragraphs import paragraphs_from_blocks
-from transform.reader import read_paragraphs
 
 DETAIL_PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>市政府第57次常务会议纪要</title></head>

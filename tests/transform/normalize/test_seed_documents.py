@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from demo.corpus import FAMILIES, DemoDoc, seed_docs
+from demo.render import render_pdf, render_scan_pdf
 from extract.errors import Quarantine
-from minutes_etl.demo.corpus import FAMILIES, DemoDoc, seed_docs
-from minutes_etl.demo.render import render_pdf, render_scan_pdf
-from tests.helpers import SEEDS_DIR
-from transform.paragraphs import paragraphs_from_text
-from transform.reader import read_paragraphs
+from tests.helpers import SEEDS_DIR, paragraphs_of_text, read_paragraphs
 
 SEED_TEXTS = sorted(SEEDS_DIR.glob("*.normalized.txt"))
 
@@ -29,7 +27,7 @@ def test_both_seeds_are_present() -> None:
 @pytest.mark.parametrize("seed", SEED_TEXTS, ids=lambda path: path.name.split(".")[0])
 def test_naive_extraction_text_reads_as_the_normalized_text(seed: Path) -> None:
     raw = seed.with_name(seed.name.replace(".normalized.txt", ".txt")).read_text(encoding="utf-8")
-    paragraphs = paragraphs_from_text(raw)
+    paragraphs = paragraphs_of_text(raw)
     assert "\n".join(p.text for p in paragraphs) + "\n" == _expected(seed)
     assert [p.seq for p in paragraphs] == list(range(1, len(paragraphs) + 1))
 
@@ -59,7 +57,7 @@ def test_page_numbers_and_running_heads_in_saved_text_are_not_text(seed: Path) -
     naive = seed.with_name(seed.name.replace(".normalized.txt", ".txt")).read_text(encoding="utf-8")
     saved, pages = _with_page_furniture(naive)
     assert pages >= 5 and saved.count(RUNNING_HEAD) == pages - 1  # the seeds run over 5-6 pages
-    paragraphs = paragraphs_from_text(saved)
+    paragraphs = paragraphs_of_text(saved)
     assert "\n".join(p.text for p in paragraphs) + "\n" == _expected(seed)
 
 

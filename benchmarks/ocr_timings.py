@@ -1,0 +1,37 @@
+"""OCR seconds per page: the pipeline's read of a scan vs the bare engine call on the same pages.
+
+The scan is the demo site's (demo.scanned, style `office`: 150 dpi, skewed, grainy,
+JPEG, a red seal). The reference is RapidOCR alone on each page image rendered at OCR_DPI; the
+pipeline adds rendering, seal removal, geometry, paragraphs and the grammar.
+"""
+
+from __future__ import annotations
+
+import time
+
+from benchmarks.stage_timings import Figure
+
+
+def ocr_pages() -> Figure:
+    import pypdfium2
+
+    from demo.scanned import scan_bytes, scanned_docs
+    from extract import ocr
+    from pipeline.document import process_document
+
+    doc, style = scanned_docs()[0]
+    data = scan_bytes(doc, style)
+    pdf = pypdfium2.PdfDocument(data)
+    images = [ocr.render_page(pdf, index) for index in range(len(pdf))]
+    ocr.recognize(images[0])  # models load on first use: not part of either figure
+    started = time.perf_counter()
+    for image in images:
+        ocr.recognize(image)
+    bare = (time.perf_counter() - started) / len(images)
+    started = time.perf_counter()
+    record = process_document(data, ".pdf")
+    pipeline = (time.perf_counter() - started) / len(images)
+    return Figure(seconds=pipeline, extra={
+        "engine": ocr.ENGINE, "pages": len(images), "dpi": ocr.OCR_DPI, "status": record.status,
+        "bare_engine_s_per_page": round(bare, 3), "pipeline_over_bare": round(pipeline / bare, 3),
+    })

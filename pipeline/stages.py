@@ -1,0 +1,112 @@
+"""The stages of a run as plain functions over batches: discover, fetch, extract, load, publish.
+
+Flows wrap each in a Prefect task (flows/tasks.py); the CLI's local paths and the benchmark call them
+as they are. A task run costs ~25 ms client + ~60 ms server CPU, so no stage ever handles one page or
+one document: fetch, extract and load each take a batch (tens to a couple of hundred documents).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from extract import crawl
+from extract.datadir import DataDir
+from extract.manifest import Manifest
+from extract.sources import Source
+from load import lake
+from load.publish import PublishReport
+from load.publish import publish as publish_warehouse
+from load.rows import DocumentMeta, RunRow, fetch_failure_row
+from pipeline.document import process_document
+from pipeline.progress import report
+from pipeline.record_cache import document_hints
+from transform.record import PARSER_VERSION, MinutesRecord
+
+FETCH_BATCH = 100
+EXTRACT_BATCH = 50
+# The lake writes files of up to 200 documents: one load per file. Four 50-document loads took
+# 1.6-4.1 s where one call writes the same rows in 0.3-0.5 s (`make bench`, 200 documents).
+LOAD_BATCH = 200
+
+
+@dataclass
+class Extracted:
+    """One document of this run and the record of its bytes (parsed now, or from the cache).
+
+    The document always comes from this run (its URL, fetched_at, raw path); only the record may be
+    older: that is what the warehouse's `documents` row is built from.
+    """
+
+    document: crawl.FetchedDocument
+    record: MinutesRecord
+    from_cache: bool = False
+
+
+def batches(items: Sequence[Any], size: int) -> list[list[Any]]:
+    return [list(items[start:start + size]) for start in range(0, len(items), size)]
+
+
+def discover(source: Source, data_dir: DataDir, *, since: dt.date | None = None,
+             until: dt.date | None = None, incremental: bool = True,
+             refetch: bool = False) -> crawl.Discovery:
+    """Walk the listing pages: which documents the source publishes, and which are new."""
+    return crawl.discover(source, data_dir, since=since, until=until, incremental=incremental,
+                          refetch=refetch)
+
+
+def fetch(entries: list[Any], source: Source, data_dir: DataDir,
+          on_progress: Callable[[int], None] | None = None) -> crawl.FetchReport:
+    """Download one batch of detail pages and attachments into the raw store."""
+    return crawl.fetch_entries(entries, source, data_dir, on_progress=on_progress)
+
+
+def extract(documents: list[crawl.FetchedDocument], ocr: bool = True) -> list[MinutesRecord]:
+    """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined.
+    `ocr` off: scanned pages are not read, scans stay quarantined no_text_layer.
+
+    Records only, in the order of `documents`: the caller pairs them with the documents it holds.
+    Progress is reported per document (to whoever watches this process).
+    """
+    records = []
+    for doc in documents:
+        records.append(process_document(Path(doc.raw_path).read_bytes(), doc.suffix, document_hints(doc),
+                                        ocr=ocr))
+        report().advance("extract", 1)
+    return records
+
+
+def load(data_dir: DataDir, extracted: list[Extracted]) -> int:
+    """Write one batch of records to the Parquet lake (the warehouse is published once, at the end)."""
+    return lake.write_documents(data_dir.lake, [(document_meta(item), item.record) for item in extracted])
+
+
+def record_run(data_dir: DataDir, run: RunRow) -> None:
+    lake.write_run(data_dir.lake, run)
+
+
+def snapshot_fetch_failures(data_dir: DataDir) -> int:
+    """The manifest's standing fetch failures → the lake's `fetch_failures` snapshot."""
+    with Manifest(data_dir.manifest) as manifest:
+        rows = [fetch_failure_row(dict(row)) for row in manifest.fetch_failures()]
+    lake.write_fetch_failures(data_dir.lake, rows)
+    return len(rows)
+
+
+def publish(data_dir: DataDir) -> PublishReport:
+    """Lake → DuckDB. DuckDB has one writer: publish waits (file lock) for another run's publish."""
+    return publish_warehouse(data_dir)
+
+
+def document_meta(item: Extracted) -> DocumentMeta:
+    """The `documents` row: what this run knows of the document, and what its record says."""
+    doc, record = item.document, item.record
+    return DocumentMeta(
+        doc_id=record.doc_id, source=doc.source, url=doc.url,
+        title=doc.title or record.meeting.title, published_at=doc.published_at,
+        fetched_at=doc.fetched_at, byte_size=doc.byte_size, page_count=record.page_count,
+        status=record.status, quarantine_reason=record.quarantine_reason, parser_version=PARSER_VERSION,
+    )
