@@ -26,6 +26,7 @@ call (`read_page`), which is a plain function: it runs in whatever process reads
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import statistics
@@ -63,8 +64,10 @@ _SEAL_MIN_SIZE = 48.0
 _DUST = ".·•・．`'"
 _DUST_OUTSIDE_NUMBERS = re.compile(rf"(?<!\d)[{_DUST}]+|[{_DUST}]+(?!\d)")
 # Full-width punctuation is drawn in one side of its em cell; the other side is no gap.
-_CLOSING = frozenset("，。、；：？！）》〕」』”’")
-_OPENING = frozenset("（《〔「『“‘")
+_CLOSING = frozenset("，。、；：？！）》〕」』”’)")
+_OPENING = frozenset("（《〔「『“‘(")
+# The recognizer writes full-width brackets as ASCII ones.
+_ASCII_BRACKETS = frozenset("()")
 
 Point = tuple[float, float]
 
@@ -271,37 +274,97 @@ def _is_cjk(text: str) -> bool:
                                or "\uff00" <= text <= "\uffef")
 
 
+def _em_cell(glyph: _Glyph, neighbour: _Glyph) -> bool:
+    """Whether a glyph fills one em cell of the CJK grid: a CJK character or full-width mark, or a
+    bracket the recognizer wrote as ASCII beside one (it prints full-width in Chinese text)."""
+    return _is_cjk(glyph.text) or (glyph.text in _ASCII_BRACKETS and _is_cjk(neighbour.text))
+
+
+def _em_grid(glyphs: list[_Glyph], size: float) -> tuple[float, float | None]:
+    """The line's CJK grid: the advance from one cell to the next, and where its first cell starts
+    (None when the line does not open with CJK cells), fitted to all its CJK glyphs.
+
+    Set solid, every CJK character advances one em (a justified line a little more). The box height
+    (`size`) is the detector's guess, off by up to 10 %; one glyph's start is the recognizer's
+    column, off by up to a third of an em, and single steps come out bimodal (the columns are
+    quantized). A straight line through all the cells of each run of CJK glyphs (cells counted
+    by rounding each step) is steady: its slope is the pitch, the first run's intercept the start."""
+    steps = [b.x0 - a.x0 for a, b in itertools.pairwise(glyphs)
+             if _is_cjk(a.text) and _is_cjk(b.text) and 0.6 * size < b.x0 - a.x0 < 1.4 * size]
+    if len(steps) < 3:
+        return size, None
+    rough = statistics.median(steps)
+    runs: list[list[tuple[int, float]]] = []  # (cell, start) of each glyph, per run of CJK cells
+    previous: _Glyph | None = None
+    for index, glyph in enumerate(glyphs):
+        neighbour = glyphs[index + 1] if index + 1 < len(glyphs) else previous or glyph
+        if not _em_cell(glyph, neighbour):
+            previous = None
+            continue
+        start = glyph.x0 - (0.5 * rough if glyph.text in _OPENING else 0.0)
+        if previous is None:
+            runs.append([(0, start)])
+        else:
+            cell, before = runs[-1][-1]
+            runs[-1].append((cell + max(1, round((start - before) / rough)), start))
+        previous = glyph
+    spread = covariance = 0.0
+    for run in runs:
+        mean_cell = statistics.fmean(cell for cell, _ in run)
+        mean_start = statistics.fmean(start for _, start in run)
+        spread += sum((cell - mean_cell) ** 2 for cell, _ in run)
+        covariance += sum((cell - mean_cell) * (start - mean_start) for cell, start in run)
+    pitch = covariance / spread if spread else rough
+    if not 0.6 * size < pitch < 1.6 * size:  # a degenerate fit: keep the rough figure
+        pitch = rough
+    opens_with_cells = bool(runs) and _em_cell(glyphs[0], glyphs[1] if len(glyphs) > 1 else glyphs[0])
+    first = runs[0] if opens_with_cells and len(runs[0]) >= 2 else None
+    return pitch, statistics.median(start - cell * pitch for cell, start in first) if first else None
+
+
+def _gap_text(previous: _Glyph, glyph: _Glyph, previous_x1: float, pitch: float, size: float) -> str:
+    """The whitespace between two glyphs of a line, by the text layer's measure (one space per half em).
+
+    Between two CJK cells the gap is counted in whole ems from one glyph's start to the next:
+    the grid a CJK page is set on (an attendance grid's separator, a padded name `王　翔`, are one em
+    or more), which the recognizer's jitter (~0.2 em) cannot blur. Elsewhere (digits, Latin words)
+    it is measured edge to edge, as the text layer does, past the jitter."""
+    if previous.text in _CLOSING:  # the mark's cell is half empty by design: never a gap
+        return ""
+    if _em_cell(previous, glyph) and _em_cell(glyph, previous):
+        start = glyph.x0 - (0.5 * pitch if glyph.text in _OPENING else 0.0)
+        ems = round((start - previous.x0) / pitch) - 1
+        return " " * (2 * ems) if ems >= 1 else ""
+    gap = glyph.x0 - previous_x1
+    return spaces_for_gap(gap, size) if gap > _OCR_SPACE_GAP * size else ""
+
+
 def _line(pieces: list[_Piece], page: int) -> TextLine:
     pieces.sort(key=lambda piece: piece.x0)
     size = statistics.median(piece.size for piece in pieces)
-    parts: list[str] = []
-    previous_x1: float | None = None
-    previous_text = ""
+    glyphs: list[_Glyph] = []
+    ends: list[float] = []  # where each glyph's ink ends, for gaps measured edge to edge
     for piece in pieces:
         for index, glyph in enumerate(piece.glyphs):
-            # The first glyph of a box starts at the box's glyph edge, not the padded one.
-            x0 = piece.x0 if index == 0 else glyph.x0
-            if glyph.text in _OPENING:
-                x0 -= 0.5 * size
-            if previous_x1 is not None and previous_text not in _CLOSING:
-                gap = x0 - previous_x1
-                parts.append(spaces_for_gap(gap, size) if gap > _OCR_SPACE_GAP * size else "")
-            parts.append(glyph.text)
-            if index == len(piece.glyphs) - 1:
-                previous_x1 = piece.x1
-            elif _is_cjk(glyph.text):
-                # The recognizer's glyph boxes may run on into a gap; a CJK character is one em wide.
-                previous_x1 = glyph.x0 + size
-            else:
-                previous_x1 = glyph.x1
-            previous_text = glyph.text
+            last = index == len(piece.glyphs) - 1
+            # The recognizer's glyph boxes may run on into a gap; a CJK character is one em wide.
+            ends.append(piece.x1 if last else glyph.x0 + size if _is_cjk(glyph.text) else glyph.x1)
+            glyphs.append(glyph)
+    pitch, grid_start = _em_grid(glyphs, size)
+    parts: list[str] = []
+    for index, glyph in enumerate(glyphs):
+        if index:
+            parts.append(_gap_text(glyphs[index - 1], glyph, ends[index - 1], pitch, size))
+        parts.append(glyph.text)
+    measured = grid_start is not None or pitch != size
     chars = [len(piece.glyphs) or 1 for piece in pieces]
     confidence = sum(piece.score * n for piece, n in zip(pieces, chars, strict=True)) / sum(chars)
     top = min(piece.top for piece in pieces)
     bottom = max(piece.bottom for piece in pieces)
-    return TextLine(page=page, x0=pieces[0].x0, x1=max(piece.x1 for piece in pieces), top=top,
-                    bottom=bottom, text="".join(parts), size=size, fontname="OCR",
-                    baseline=bottom - 0.12 * size, confidence=confidence)
+    return TextLine(page=page, x0=pieces[0].x0 if grid_start is None else grid_start,
+                    x1=max(piece.x1 for piece in pieces), top=top, bottom=bottom, text="".join(parts),
+                    size=pitch if measured else size, fontname="OCR", baseline=bottom - 0.12 * size,
+                    confidence=confidence)
 
 
 def mean_confidence(lines: list[TextLine]) -> float | None:
