@@ -33,6 +33,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from extract.furniture import FOOT_ZONE, HEAD_ZONE, is_page_number
 from extract.pdf import spaces_for_gap
 from extract.textlayer import TextLine
 
@@ -60,6 +61,15 @@ _PAPER_LEVEL = 170
 # A red connected shape this many points across one way and half that the other is (part of) a seal,
 # not red text (a masthead character is 26 pt square, a red rule 1.5 pt high).
 _SEAL_MIN_SIZE = 48.0
+# Ink: darker than this in every channel (paper and the seal's ghost are lighter).
+_INK_LEVEL = 140
+# Page numbers the detector missed (`missed_page_numbers`), in points: a glyph is at least this
+# tall or wide (dust is smaller), glyphs of one number stand within this reach, and the number
+# is at most this tall; only this many ink runs per zone, the largest, are read.
+_GLYPH_MIN = 3.0
+_PAGE_NUMBER_SPREAD = 12.0
+_PAGE_NUMBER_MAX_HEIGHT = 30.0
+_PAGE_NUMBER_TRIES = 3
 # Scanner dust reads as a dot; in minutes a dot stands only between digits (3.5亿元).
 _DUST = ".·•・．`'"
 _DUST_OUTSIDE_NUMBERS = re.compile(rf"(?<!\d)[{_DUST}]+|[{_DUST}]+(?!\d)")
@@ -125,10 +135,69 @@ def render_page(pdf: Any, index: int, dpi: int = OCR_DPI) -> Any:
     return np.asarray(bitmap.to_pil().convert("RGB"))
 
 
+def recognize_line(image_rgb: Any) -> tuple[str, float]:
+    """The recognizer alone on the image of one line (no detection): its text and confidence."""
+    result = _engine()(image_rgb[:, :, ::-1].copy(), use_det=False, use_cls=False, use_rec=True)
+    if not result.txts:
+        return "", 0.0
+    return result.txts[0], float(result.scores[0])
+
+
 def read_page(pdf: Any, index: int, page_height: float) -> list[TextLine]:
     """OCR one page of an open pypdfium2 document: its lines, in PDF points, with confidences."""
-    image = drop_seals(render_page(pdf, index), OCR_DPI / 72)
-    return lines_from_boxes(recognize(image), index + 1, OCR_DPI / 72, image.shape[1], image.shape[0])
+    scale = OCR_DPI / 72
+    image = drop_seals(render_page(pdf, index), scale)
+    boxes = recognize(image)
+    boxes += missed_page_numbers(image, boxes, scale)
+    return lines_from_boxes(boxes, index + 1, scale, image.shape[1], image.shape[0])
+
+
+# --- page numbers the detector misses ------------------------------------------------------------
+
+
+def missed_page_numbers(image: Any, boxes: list[OcrBox], scale: float) -> list[OcrBox]:
+    """Page numbers in the head and foot zones that detection left out, read alone.
+
+    A page number (`— 2 —`) is a few small glyphs alone in a margin, two of them thin rules: the
+    detector, tuned to lines of text, often finds no box there. Ink in those zones outside every
+    detected box is grouped into runs (dust specks are too small to count), each run is read by the
+    recognizer alone, and it is kept only when it reads as a page number: anything else there is
+    not worth a guess (and a running head, as long as a line of text, is detected)."""
+    import cv2
+    import numpy as np
+
+    height, width = image.shape[:2]
+    ink = (image.min(axis=2) < _INK_LEVEL).astype(np.uint8)
+    for box in boxes:  # what the detector read is not looked at again
+        xs, ys = [p[0] for p in box.quad], [p[1] for p in box.quad]
+        ink[max(0, int(min(ys))):int(max(ys)) + 1, max(0, int(min(xs))):int(max(xs)) + 1] = 0
+    found = []
+    for top, bottom in ((0, int(height * HEAD_ZONE)), (int(height * (1 - FOOT_ZONE)), height)):
+        zone = ink[top:bottom]
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(zone, connectivity=8)
+        glyphs = np.zeros_like(zone)
+        for label in range(1, count):
+            if max(stats[label, 2], stats[label, 3]) >= _GLYPH_MIN * scale:  # not a speck
+                glyphs[labels == label] = 1
+        # Glyphs of one page number stand within an em of each other, on one line.
+        reach = max(1, round(_PAGE_NUMBER_SPREAD * scale))
+        runs = cv2.dilate(glyphs, np.ones((max(1, round(2 * scale)), reach), np.uint8))
+        count, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+        candidates = sorted(range(1, count), key=lambda label: -stats[label, 4])[:_PAGE_NUMBER_TRIES]
+        for label in candidates:
+            x, y, w, h = (int(v) for v in stats[label, :4])
+            if not (_GLYPH_MIN * scale <= h <= _PAGE_NUMBER_MAX_HEIGHT * scale and w <= width * 0.4):
+                continue
+            pad = round(4 * scale)
+            y0, y1 = max(0, top + y - pad), min(height, top + y + h + pad)
+            x0, x1 = max(0, x - pad), min(width, x + w + pad)
+            text, score = recognize_line(image[y0:y1, x0:x1])
+            text = _DUST_OUTSIDE_NUMBERS.sub("", text)  # a speck next to the number reads as a dot
+            if text and is_page_number(text):
+                quad = [(float(x0), float(y0)), (float(x1), float(y0)), (float(x1), float(y1)),
+                        (float(x0), float(y1))]
+                found.append(OcrBox(text=text, score=score, quad=quad, words=[]))
+    return found
 
 
 # --- seals ---------------------------------------------------------------------------------------
