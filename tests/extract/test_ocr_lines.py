@@ -10,11 +10,20 @@ import numpy as np
 import pytest
 
 from extract.errors import Quarantine
-from extract.ocr import MIN_MEAN_CONFIDENCE, OcrBox, OcrWord, drop_seals, lines_from_boxes, mean_confidence
+from extract.furniture import is_page_number
+from extract.ocr import (
+    MIN_MEAN_CONFIDENCE,
+    OCR_DPI,
+    OcrBox,
+    OcrWord,
+    drop_seals,
+    lines_from_boxes,
+    mean_confidence,
+)
 from extract.pdf import _check_ocr_confidence, positioned_layer
 from extract.textlayer import TextLine
 
-SCALE = 150 / 72  # pixels per point at OCR_DPI
+SCALE = OCR_DPI / 72  # pixels per point
 PAGE_W, PAGE_H = 595.0, 842.0
 SIZE = 16.0  # points
 
@@ -28,17 +37,20 @@ def _rotate(point: tuple[float, float], degrees: float) -> tuple[float, float]:
 
 
 def _box(text: str, x: float, baseline_top: float, *, score: float = 0.99, skew: float = 0.0,
-         em_gaps: dict[int, float] | None = None) -> OcrBox:
+         em_gaps: dict[int, float] | None = None, jitter: float = 0.0, tall: float = 1.0) -> OcrBox:
     """A detected box of CJK `text` whose glyphs start at x points, on a line whose glyph top is at
     `baseline_top` points, set solid except for `em_gaps` (index → extra ems before that glyph);
-    padded like the detector pads (13 % of the box height each side)."""
-    height = SIZE / (1 - 2 * 0.13)
+    padded like the detector pads (13 % of the box height each side). Like the recognizer's, glyph
+    columns may be off by ±`jitter` em (alternately, so single steps come out bimodal), and the
+    detector's box `tall` times the true height."""
+    height = SIZE * tall / (1 - 2 * 0.13)
     pad = 0.13 * height
-    top, bottom = baseline_top - pad, baseline_top + SIZE + pad
+    top, bottom = baseline_top - pad, baseline_top + SIZE * tall + pad
     words, cursor = [], x
     for index, ch in enumerate(text):
         cursor += (em_gaps or {}).get(index, 0.0) * SIZE
-        quad = [(cursor, top), (cursor + SIZE, top), (cursor + SIZE, bottom), (cursor, bottom)]
+        start = cursor + (jitter if index % 2 else -jitter) * SIZE * (index > 0)
+        quad = [(start, top), (start + SIZE, top), (start + SIZE, bottom), (start, bottom)]
         words.append(OcrWord(ch, score, [_rotate((px * SCALE, py * SCALE), skew) for px, py in quad]))
         cursor += SIZE
     outer = [(x - pad, top), (cursor + pad, top), (cursor + pad, bottom), (x - pad, bottom)]
@@ -68,6 +80,31 @@ def test_boxes_on_one_line_join_with_the_gaps_as_half_em_spaces() -> None:
     [line] = _lines(grid)
     assert line.text == "出席：郝荣成  王  翔  孔建俊"
     assert line.x0 == pytest.approx(79.0, abs=0.5) and line.x1 == pytest.approx(79.0 + 14 * SIZE, abs=0.5)
+
+
+def test_gaps_are_counted_in_whole_ems_of_the_line_s_own_pitch() -> None:
+    # Columns off by 0.15 em and a box 12 % too tall: a box-height em would read the
+    # one-em separators as nothing, and single steps would mislead; the line's fitted grid does not.
+    grid = _box("出席：郝荣成孔建俊王翔蒋成琳", 79.0, 200.0, em_gaps={6: 1.0, 9: 1.0, 10: 1.0, 11: 1.0},
+                jitter=0.15, tall=1.12)
+    [line] = _lines([grid])
+    assert line.text == "出席：郝荣成  孔建俊  王  翔  蒋成琳"
+    assert line.size == pytest.approx(SIZE, rel=0.03)  # the pitch, not the box height
+
+
+def test_a_hanging_indent_is_found_where_the_jittered_glyphs_put_it() -> None:
+    # `分送：` and its continuation line, which hangs three ems in, under the first recipient.
+    first = _box("分送：各市、区人民政府，苏州工业园区、苏州高新区管委会；市", 93.4, 660.0, jitter=0.25)
+    second = _box("各有关部门和单位。", 93.4 + 3 * SIZE, 689.0, jitter=0.25)
+    lines = _lines([first, second])
+    assert [round(line.x0 - 93.4, 0) for line in lines] == [0, 3 * SIZE]
+    assert all(line.size == pytest.approx(SIZE, rel=0.03) for line in lines)
+
+
+def test_ocr_reads_of_a_dressed_page_number_are_page_numbers() -> None:
+    # A dash is one stroke, which the recognizer often reads as the ideograph 一.
+    assert all(is_page_number(text) for text in ("一2一", "一 3-", "-4一", "— 5 —"))
+    assert not any(is_page_number(text) for text in ("一二三", "一、听取", "一2", "2一"))
 
 
 def test_scanner_dust_read_as_dots_is_dropped_but_decimal_points_stay() -> None:
@@ -111,7 +148,7 @@ def test_drop_seals_takes_the_seal_off_and_leaves_text_under_it_and_red_text() -
     seal = np.zeros((600, 600), dtype=bool)
     yy, xx = np.mgrid[:600, :600]
     radius = np.hypot(yy - 310, xx - 300)
-    seal |= (radius > 110) & (radius < 118)  # the ring, 3 pt wide at 150 dpi, 110 pt across
+    seal |= (radius > 110) & (radius < 118)  # the ring: 8 px wide, 236 px (85 pt at 200 dpi) across
     seal |= radius < 25  # the star
     page[seal] = (page[seal] * np.array([214, 38, 44]) / 255).astype(np.uint8)  # multiplied, like ink
     cleaned = drop_seals(page, SCALE)

@@ -29,9 +29,9 @@ def test_scans_are_parsed_with_at_least_95_percent_of_fields_right(read_scans) -
     right = total = 0
     for doc, record in read_scans:
         assert record.status == "parsed", record.quarantine_reason
-        got_right, got_total, _ = field_accuracy(record.to_json_dict(), expected_with_hints(doc))
+        got_right, got_total, wrong = field_accuracy(record.to_json_dict(), expected_with_hints(doc))
         right, total = right + got_right, total + got_total
-        assert got_right / got_total >= 0.85, (doc.slug, got_right, got_total)  # no scan is lost
+        assert got_right / got_total >= 0.9, (doc.slug, got_right, got_total, wrong)  # no scan is lost
     assert total > 200 and right / total >= 0.95, (right, total)
 
 
@@ -54,7 +54,8 @@ def test_page_furniture_is_recognised_on_scans_as_on_text_layers(read_scans) -> 
     for doc, record in read_scans:
         kinds = [(f.page, f.kind) for f in record.furniture]
         numbered = {page for page, kind in kinds if kind == "page_number"}
-        assert len(numbered) >= record.page_count - 1, (doc.slug, kinds)  # OCR may miss one small number
+        # Every page's number, though the detector finds few of them (extract.ocr.missed_page_numbers).
+        assert numbered == set(range(1, record.page_count + 1)), (doc.slug, kinds)
         if doc.family == "kai_running_head":
             heads = {page for page, kind in kinds if kind == "running_head"}
             assert heads == set(range(2, record.page_count + 1))
