@@ -5,6 +5,9 @@
     layout.py   the GB/T 9704 character-grid typesetter (pages of drawing operations)
     render.py   render_pdf(doc, family) -> bytes, render_scan_pdf(doc) -> bytes
     site.py     build_site(out_dir), ensure_demo_site() -> Path
+    docx_layout.py  the second, independent toolchain: render_docx(doc) -> DOCX bytes (python-docx)
+    office.py   office_pdfs(docs) -> {slug: PDF}: DOCX → PDF by LibreOffice headless, cached per machine
+                (tests only: python-docx is a dev dependency and `minutes run` never needs LibreOffice)
     server.py   serve_site(root) -> base URL (context manager)
     seeds/      the two real seed documents (text, normalized text, expected record)
 

@@ -4,7 +4,7 @@ Two kinds of documents:
 - the two seeds, rebuilt from `seeds/*.normalized.txt` (content) and `seeds/*.json` (expected record);
 - synthetic minutes generated from phrase banks with a seeded RNG: same seed, same documents.
 
-`DemoDoc.expected` is the CONTRACT §5 record of the document's own text (no page hints), in the exact
+`DemoDoc.expected` is the docs/INTERFACE.md §5 record of the document's own text (no page hints), in the exact
 shape of `seeds/*.json`: keys meeting, agenda_items, reviewed_documents, attendance, distribution.
 Like the seeds, `meeting.title` and `meeting.minutes_no` are null there (the minutes body does not
 print them); `expected_with_hints()` fills them from what the publication page shows.
@@ -44,8 +44,8 @@ class DemoDoc:
     published_at: dt.datetime
     family: str                   # one of FAMILIES: how render_pdf lays it out
     synthetic: bool
-    paragraphs: list[str]         # the CONTRACT §4 normalized text, one paragraph each
-    expected: dict | None         # CONTRACT §5 record minus doc_id/status/paragraphs (seeds/*.json shape)
+    paragraphs: list[str]         # the docs/INTERFACE.md §4 normalized text, one paragraph each
+    expected: dict | None         # the §5 record (docs/INTERFACE.md) minus doc_id/status/paragraphs
 
     @property
     def normalized_text(self) -> str:
@@ -183,6 +183,9 @@ class _DocWriter:
         return agency, topic
 
     def fill(self, template: str, agency: str, topic: str) -> str:
+        # A topic ending in the word the template puts after it reads once: 人防工程管理 +
+        # {topic}管理规定 -> 苏州市人防工程管理规定, not …管理管理规定.
+        template = template.replace("{topic}" + topic[-2:], "{topic}")
         return template.format(topic=topic, agency=agency, y=self.year, y2=self.year + 2)
 
     def body_clauses(self, agency: str, topic: str, count: int) -> list[str]:

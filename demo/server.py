@@ -6,6 +6,7 @@ stops when the block exits. Requests are not logged (tests and `minutes run` sta
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
 import threading
@@ -35,6 +36,11 @@ class SiteHandler(BaseHTTPRequestHandler):
     def __init__(self, *args: object, root: Path, **kwargs: object) -> None:
         self.root = root
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def handle(self) -> None:
+        # A client that hangs up early (a peek at a PDF's first bytes) is no server error.
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            super().handle()
 
     def do_GET(self) -> None:
         self._respond(send_body=True)

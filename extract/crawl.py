@@ -12,8 +12,9 @@ Modes:
                          known URLs with conditional requests: unchanged answers 304 and costs nothing,
                          new bytes at a known URL become a new version
 
-Parts, one job each: `listing` (what a listing page says, how to walk it), `entry_fetch` (one entry:
-detail page → PDFs), `documents` (stored documents), `local_files` (`minutes ingest`). Their public
+Parts, one job each: `platforms` (one module per publication-platform family: what its listing pages
+and APIs say, how to walk them), `listing` (the generic link and date rules), `entry_fetch` (one
+entry: detail page → attachments), `stored_documents`, `local_files` (`minutes ingest`). Their public
 names are importable from here too.
 """
 
@@ -31,6 +32,7 @@ from extract.http import FetchError, PoliteClient
 from extract.listing import ListedLink, ListingEntry, in_window, next_pages, parse_listing
 from extract.local_files import LOCAL_SOURCE, SUFFIXES, register_local_file
 from extract.manifest import Manifest, utc_now
+from extract.platforms import ListingRequest, Platform, platform_for
 from extract.rawstore import RawStore
 from extract.sources import Source
 from extract.stored_documents import FetchedDocument, stored_documents
@@ -66,6 +68,7 @@ class Discovery:
     given_up: int = 0                  # earlier permanent failures the nightly no longer asks for
     complete: bool = False             # read up to the listing's last page
     warnings: list[str] = field(default_factory=list)
+    platform: str | None = None        # the publication-platform family that served the listing
 
 
 @dataclass
@@ -93,6 +96,7 @@ class _Walk:
     """What reading the listing pages found."""
 
     links: dict[str, ListedLink] = field(default_factory=dict)
+    platform: str | None = None        # the family that read the listing
     pages_fetched: int = 0
     unchanged_pages: int = 0
     complete: bool = False
@@ -112,7 +116,8 @@ def discover(source: Source, data_dir: DataDir, *, since: date | None = None, un
             manifest.rebase(source.name, source.origin)
         walk = _walk_listing(source, manifest, client, incremental=incremental, since=since, now=now)
         discovery = Discovery(source=source.name, entries=[], pages_fetched=walk.pages_fetched,
-                              listed=len(walk.links), complete=walk.complete, warnings=walk.warnings)
+                              listed=len(walk.links), complete=walk.complete, warnings=walk.warnings,
+                              platform=walk.platform)
         _choose_entries(discovery, walk, manifest, since=since, until=until, incremental=incremental)
         for entry in discovery.entries:
             entry.refetch = refetch
@@ -130,63 +135,90 @@ def discover(source: Source, data_dir: DataDir, *, since: date | None = None, un
 
 def _walk_listing(source: Source, manifest: Manifest, client: PoliteClient, *, incremental: bool,
                   since: date | None, now: datetime) -> _Walk:
-    """Page through the listing, newest first, recording every entry seen; stop as early as allowed."""
+    """Page through the listing, newest first, recording every entry seen; stop as early as allowed.
+
+    The first page tells which platform family serves the listing (extract/platforms); the family
+    reads each answer (a page, or its API's JSON/XML) and names the next request.
+    """
     walk = _Walk()
-    to_visit = [source.listing_url]
+    request: ListingRequest | None = ListingRequest(source.listing_url)
+    platform: Platform | None = None
     visited: set[str] = set()
-    while to_visit and len(visited) < source.max_listing_pages:
-        page_url = to_visit.pop(0)
-        visited.add(page_url)
-        stored = manifest.resource(page_url)
-        conditional = incremental and stored is not None
+    while request is not None and len(visited) < source.max_listing_pages:
+        visited.add(request.key)
+        stored = manifest.resource(request.key)
+        # Only a page that lists entries itself says "nothing new" by being unchanged (not a shell).
+        conditional = incremental and request.method == "GET" and stored is not None \
+            and bool(stored["entry_count"])
         try:
-            page = client.get(page_url, "html", etag=stored["etag"] if conditional else None,
-                              last_modified=stored["last_modified"] if conditional else None)
+            page = client.request(request.method, request.url, request.expect,
+                                  form=dict(request.form) or None,
+                                  etag=stored["etag"] if conditional else None,
+                                  last_modified=stored["last_modified"] if conditional else None)
         except FetchError as failure:
-            manifest.record_resource(page_url, source=source.name, kind="listing", status="failed",
+            manifest.record_resource(request.key, source=source.name, kind="listing", status="failed",
                                      now=now, attempts=failure.attempts, error=failure.reason)
-            if page_url == source.listing_url:
-                raise SourceUnreachable(f"source {source.name} unreachable: {page_url}: {failure.reason}") \
-                    from failure
+            if request.number == 0 and request.url == source.listing_url:
+                raise SourceUnreachable(
+                    f"source {source.name} unreachable: {request.url}: {failure.reason}") from failure
+            other_way = platform.fallback(request, failure.code) if platform else None
+            if other_way is not None and other_way.key not in visited:
+                request = other_way
+                continue
             if failure.code == "http_404":  # asked past the last page
                 walk.complete = True
                 break
-            walk.warnings.append(f"{LISTING_PAGE_FAILED}: {page_url}: {failure.reason}")
-            to_visit += next_pages(source, page_url, [], None, visited, to_visit)
+            walk.warnings.append(f"{LISTING_PAGE_FAILED}: {request.key}: {failure.reason}")
+            request = _skip_failed_page(source, platform, request, visited)
             continue
         walk.pages_fetched += 1
         if page.not_modified:  # unchanged since the last run: every entry on it is known
             walk.unchanged_pages += 1
-            manifest.record_resource(page_url, source=source.name, kind="listing", status="not_modified",
+            manifest.record_resource(request.key, source=source.name, kind="listing", status="not_modified",
                                      now=now, attempts=page.attempts, http_status=304)
             break
-        links, pager_links, page_count = parse_listing(decode_html(page.content, page.charset), page_url,
-                                                       source)
+        body = decode_html(page.content, page.charset)
+        if platform is None:
+            recognised = platform_for(source, body, request.url)
+            platform = recognised.platform
+            walk.platform = platform.name
+        read = platform.read_listing(source, request, body, visited)
+        links = read.links
         if stored and stored["entry_count"] and _shrank(len(links), stored["entry_count"]):
-            walk.warnings.append(f"{LISTING_SHRANK}: {page_url} lists {len(links)} entries, "
+            walk.warnings.append(f"{LISTING_SHRANK}: {request.key} lists {len(links)} entries, "
                                  f"{stored['entry_count']} last time")
-        manifest.record_resource(page_url, source=source.name, kind="listing", status="ok", now=now,
+        manifest.record_resource(request.key, source=source.name, kind="listing", status="ok", now=now,
                                  attempts=page.attempts, http_status=page.status, etag=page.etag,
                                  last_modified=page.last_modified, content_type=page.content_type,
-                                 size=len(page.content), entry_count=len(links))
+                                 size=len(page.content),
+                                 entry_count=len(links) if read.lists_entries else None)
         known = manifest.known_entries(source.name, [link.url for link in links])
         for link in links:
             if link.url not in walk.links:
-                link.listing_page, link.previously = page_url, known.get(link.url)
+                link.listing_page, link.previously = request.key, known.get(link.url)
                 walk.links[link.url] = link
         manifest.see_entries(source.name, links, now)
-        if not links:  # an empty page: the listing ends here
+        if not links and read.lists_entries:  # an empty page: the listing ends here
             walk.complete = True
             break
-        if incremental and all(link.url in known for link in links):
+        if incremental and links and all(link.url in known for link in links):
             break  # nightly: everything from here on was seen before
         dated = [link.listed_date for link in links if link.listed_date]
         if since and dated and len(dated) == len(links) and max(dated) < since:
             break  # listings run newest first: the window is behind us
-        following = next_pages(source, page_url, pager_links, page_count, visited, to_visit)
-        walk.complete = not following
-        to_visit += following
+        walk.complete = read.next is None
+        request = read.next
     return walk
+
+
+def _skip_failed_page(source: Source, platform: Platform | None, failed: ListingRequest,
+                      visited: set[str]) -> ListingRequest | None:
+    """After a failed static page, the one after it (API pages cannot be skipped: their offsets
+    come from the answers)."""
+    if failed.expect == "api" or (platform is not None and platform.name != "trs_static"):
+        return None
+    following = next_pages(source, failed.url, [], None, visited, [])
+    return ListingRequest(following[0], number=failed.number + 1) if following else None
 
 
 def _choose_entries(discovery: Discovery, walk: _Walk, manifest: Manifest, *, since: date | None,
@@ -200,7 +232,8 @@ def _choose_entries(discovery: Discovery, walk: _Walk, manifest: Manifest, *, si
         if not in_window(link.listed_date, since, until):
             continue
         entry = ListingEntry(url=link.url, source=discovery.source, listing_page=link.listing_page,
-                             title=link.title, listed_date=link.listed_date)
+                             title=link.title, listed_date=link.listed_date,
+                             platform=discovery.platform or "")
         if link.previously is None:
             discovery.new += 1
         elif link.previously["status"] != "fetched":

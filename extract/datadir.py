@@ -1,4 +1,4 @@
-"""Where things live: the data directory and its layout (CONTRACT §3)."""
+"""Where things live: the data directory and its layout (docs/INTERFACE.md §3)."""
 
 from __future__ import annotations
 

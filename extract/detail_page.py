@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from extract.attachments import is_candidate
 from extract.document_number import find_minutes_no
 
 
@@ -24,13 +25,17 @@ class DetailPage:
     title: str | None = None
     minutes_no: str | None = None  # canonical 〔YYYY〕N号
     published_at: datetime | None = None
-    attachments: list[str] = field(default_factory=list)  # absolute URLs of PDF links, page order
+    # Absolute URLs of links that may be document files, page order; what each is, is decided by its
+    # bytes once downloaded (extract/attachments.py). Their link texts, by URL:
+    attachments: list[str] = field(default_factory=list)
+    attachment_texts: dict[str, str] = field(default_factory=dict)
     article_paragraphs: list[str] = field(default_factory=list)
 
 
 # Containers that CMSs use for the article body, most specific first.
+# `ucapcontent` is the UCAP CMS's body element (suzhou.gov.cn articles).
 ARTICLE_SELECTORS = (
-    "#zoom", ".TRS_Editor", ".article-content", "#UCAP-CONTENT", ".Custom_UnionStyle",
+    "ucapcontent", "#zoom", ".TRS_Editor", ".article-content", "#UCAP-CONTENT", ".Custom_UnionStyle",
     "#content", ".content", ".article", "article", "main",
 )
 TITLE_SELECTORS = (".article-title", ".detail-title", "h1", ".title", "h2")
@@ -77,31 +82,44 @@ def decode_html(html: bytes | str, declared_charset: str | None = None) -> str:
     return html.decode("gb18030", errors="replace")
 
 
-def parse_detail_page(html: bytes | str, url: str | None = None) -> DetailPage:
+def parse_detail_page(html: bytes | str, url: str | None = None, *, article: str | None = None,
+                      title: str | None = None, attachment: str | None = None) -> DetailPage:
+    """`article`, `title`, `attachment`: a place's CSS selectors, tried before the generic rules."""
     source = decode_html(html)
     tree = LexborHTMLParser(source)
     for noise in tree.css("script, style, noscript, template"):
         noise.decompose()
     page_text = _clean(tree.body.text(separator="\n") if tree.body else "")
+    links = attachment_links(tree, url, attachment)
     return DetailPage(
-        title=_title(tree) or _title_line(page_text),
+        title=_selected_text(tree, title) or _title(tree) or _title_line(page_text),
         minutes_no=find_minutes_no(page_text),
         published_at=_published_at(tree, _content_text(source)) or _published_at(tree, page_text),
-        attachments=pdf_links(tree, url),
-        article_paragraphs=_article_paragraphs(tree),
+        attachments=list(links),
+        attachment_texts=links,
+        article_paragraphs=_article_paragraphs(tree, article),
     )
 
 
-def pdf_links(tree: LexborHTMLParser, url: str | None) -> list[str]:
-    links: list[str] = []
-    for anchor in tree.css("a[href]"):
+def attachment_links(tree: LexborHTMLParser, url: str | None, selector: str | None = None) -> dict[str, str]:
+    """Links that may be document files ({absolute URL: link text}), page order. With `selector`,
+    only the links it selects (a place whose attachments the generic rule misses or over-reads)."""
+    links: dict[str, str] = {}
+    anchors = tree.css(selector) if selector else tree.css("a[href]")
+    for anchor in anchors:
         href = (anchor.attributes.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        absolute = urljoin(url, href) if url else href
-        if urlsplit(absolute).path.lower().endswith(".pdf") and absolute not in links:
-            links.append(absolute)
+        absolute = (urljoin(url, href) if url else href).split("#", 1)[0]
+        text = " ".join(anchor.text().split()) or (anchor.attributes.get("title") or "").strip()
+        if absolute not in links and (selector or is_candidate(absolute, text)):
+            links[absolute] = text
     return links
+
+
+def _selected_text(tree: LexborHTMLParser, selector: str | None) -> str | None:
+    node = tree.css_first(selector) if selector else None
+    return _one_line(node.text()) or None if node else None
 
 
 def _title(tree: LexborHTMLParser) -> str | None:
@@ -184,12 +202,12 @@ def _to_datetime(parts: tuple[str | None, ...]) -> datetime | None:
         return None
 
 
-def _article_paragraphs(tree: LexborHTMLParser) -> list[str]:
+def _article_paragraphs(tree: LexborHTMLParser, selector: str | None = None) -> list[str]:
     for noise in tree.css(NOISE_TAGS):
         noise.decompose()
     for line_break in tree.css("br"):
         line_break.replace_with("\n")
-    body = _article_container(tree)
+    body = (tree.css_first(selector) if selector else None) or _article_container(tree)
     if body is None:
         return []
     blocks = body.css("p") or _leaf_blocks(body) or [body]

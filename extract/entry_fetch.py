@@ -1,11 +1,17 @@
-"""Fetching one listing entry: its detail page, then the PDFs it links (or the page itself when it
-links none), each outcome written to the manifest as soon as it is known.
+"""Fetching one listing entry: its detail page, then the attachments it links (or the page itself when
+none of them is a PDF), each outcome written to the manifest as soon as it is known.
 
-Revalidating (a backfill of known entries), an attachment already in the raw store is downloaded again
-only when something says it changed: the server's validators (ETag/Last-Modified, asked conditionally:
-304 means unchanged), or its detail page, which now reads differently (another title, date or list of
-attachments). A server that sends no validators and a page that did not change cost no download.
-`refetch` (the user's `--refetch`) downloads every attachment again.
+Attachments are known by their bytes (`%PDF-`) and Content-Disposition, not by their URL
+(extract/attachments.py): a download script's answer is a PDF when its bytes say so; a link that
+claims a PDF (its name, its URL) but brings something else is a `not_pdf` failure; any other file
+(a .doc beside the PDF) is recorded as skipped.
+
+Revalidating (a backfill of known entries), an attachment already stored (or skipped as another kind
+of file) is downloaded again only when something says it changed: the server's validators
+(ETag/Last-Modified, asked conditionally: 304 means unchanged), or its detail page, which now reads
+differently (another title, date or list of attachments). A server that sends no validators and a
+page that did not change cost no download. `refetch` (the user's `--refetch`) downloads every
+attachment again.
 """
 
 from __future__ import annotations
@@ -14,10 +20,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from extract.detail_page import DetailPage, decode_html, parse_detail_page
-from extract.http import OFF_HOST, FetchError, PoliteClient
+from extract.attachments import identify, is_candidate
+from extract.detail_page import DetailPage, decode_html
+from extract.http import NOT_PDF, OFF_HOST, FetchError, PoliteClient
 from extract.listing import ListingEntry
 from extract.manifest import Manifest, utc_now
+from extract.platforms import family, read_detail
 from extract.rawstore import RawStore
 from extract.sources import Source
 from extract.stored_documents import FetchedDocument
@@ -61,7 +69,8 @@ class EntryFetcher:
         page = DetailPage(title=entry.title, published_at=_midnight(entry.listed_date))
         detail_url: str | None = None
         page_changed = False
-        if self.source.is_attachment_link(entry.url):
+        page_html: bytes | None = None  # the detail page as read now: the document if no PDF is linked
+        if self.source.is_attachment_link(entry.url) or is_candidate(entry.url):
             targets = [entry.url]
         else:
             detail_url = entry.url
@@ -88,27 +97,40 @@ class EntryFetcher:
                 page, targets = self._remembered(entry, page)
             else:
                 html = decode_html(response.content, response.charset)
-                parsed = parse_detail_page(html, response.final_url)
+                parsed = self._read_detail(entry, html, response.final_url)
                 page = _with_listing_fallbacks(parsed, entry)
                 targets = self._targets(outcome, entry, parsed.attachments, now)
                 page_changed = self._page_changed(entry, page, targets)
-                if not targets and not outcome.failures:  # no PDF: the page's article text is the document
-                    sha = self._keep(outcome, entry, entry.url, detail_url, response.content, "html",
-                                     page, now)
-                    self.manifest.record_resource(entry.url, source=self.source.name, kind="detail",
-                                                  status="ok", now=now, attempts=0, sha256=sha)
+                page_html = response.content
+        pdfs = 0
         for target in targets:
-            attempts += self._fetch_attachment(outcome, entry, target, detail_url, page, now,
-                                               page_changed=page_changed)
+            spent, is_pdf = self._fetch_attachment(outcome, entry, target, detail_url, page, now,
+                                                   page_changed=page_changed,
+                                                   link_text=page.attachment_texts.get(target))
+            attempts += spent
+            pdfs += is_pdf
+        if page_html is not None and not pdfs and not outcome.failures:
+            # No PDF: the page's article text is the document.
+            sha = self._keep(outcome, entry, entry.url, detail_url, page_html, "html", page, now)
+            self.manifest.record_resource(entry.url, source=self.source.name, kind="detail",
+                                          status="ok", now=now, attempts=0, sha256=sha)
         self._finish(entry, outcome, attempts, now, page, targets)
         return outcome
 
+    def _read_detail(self, entry: ListingEntry, html: str, url: str) -> DetailPage:
+        """The detail page by its family's rules (the generic ones unless the family has its own)."""
+        name = entry.platform or self.source.platform
+        if name:
+            return family(name)().read_detail(self.source, html, url)
+        return read_detail(self.source, html, url)
+
     def _targets(self, outcome: EntryOutcome, entry: ListingEntry, attachments: list[str],
                  now: datetime) -> list[str]:
-        """The detail page's PDFs on the source's host; links to other hosts are recorded, not followed."""
+        """The detail page's attachment links on the source's host; links to other hosts are recorded,
+        not followed."""
         targets = []
         for link in attachments:
-            if self.source.is_attachment_link(link):
+            if self.source.same_host(link):
                 targets.append(link)
             elif not self.source.same_host(link):
                 off_host = FetchError(OFF_HOST, f"attachment on another host: {link}", link)
@@ -140,36 +162,53 @@ class EntryFetcher:
 
     def _fetch_attachment(self, outcome: EntryOutcome, entry: ListingEntry, url: str,
                           detail_url: str | None, page: DetailPage, now: datetime, *,
-                          page_changed: bool = False) -> int:
+                          page_changed: bool = False, link_text: str | None = None) -> tuple[int, bool]:
+        """(requests made, whether the attachment is a PDF)."""
         stored = self.manifest.resource(url)
         have_bytes = stored is not None and stored["sha256"] is not None and stored["status"] != "failed"
-        validators = have_bytes and bool(stored["etag"] or stored["last_modified"])
-        if have_bytes and not entry.refetch and (
-                not entry.revalidate or (not validators and not page_changed)):
+        skipped_before = stored is not None and stored["status"] == "skipped"  # another kind of file
+        known = have_bytes or skipped_before
+        validators = known and bool(stored["etag"] or stored["last_modified"])
+        if known and not entry.refetch and (not entry.revalidate or (not validators and not page_changed)):
             # Stored already (from another entry, or by an earlier run) and nothing says it changed.
-            outcome.duplicates += 1
-            return 0
+            outcome.duplicates += have_bytes
+            return 0, have_bytes
         conditional = validators and not entry.refetch and not page_changed
         try:
-            response = self.client.get(url, "pdf",
+            response = self.client.get(url, "attachment",
                                        etag=stored["etag"] if conditional else None,
                                        last_modified=stored["last_modified"] if conditional else None)
         except FetchError as failure:
             self._fail(outcome, entry, url, "attachment", failure, now)
-            return failure.attempts
+            return failure.attempts, False
         if response.not_modified:
-            outcome.not_modified += 1
+            outcome.not_modified += have_bytes
             self.manifest.record_resource(url, source=self.source.name, kind="attachment",
-                                          status="not_modified", now=now, attempts=response.attempts,
-                                          http_status=304)
-            return response.attempts
+                                          status="not_modified" if have_bytes else "skipped", now=now,
+                                          attempts=response.attempts, http_status=304)
+            return response.attempts, have_bytes
+        found = identify(response.content, url, response.content_disposition, link_text)
+        if not found.is_pdf:
+            what = f"{response.content_type or 'untyped'} body without %PDF- header"
+            if found.claims_pdf:  # an HTML error page where the PDF belongs: not a document
+                failure = FetchError(NOT_PDF, what, url)
+                failure.attempts = response.attempts
+                self._fail(outcome, entry, url, "attachment", failure, now)
+            else:  # another kind of file (a .doc beside the PDF): noted, not a failure
+                self.manifest.record_resource(url, source=self.source.name, kind="attachment",
+                                              status="skipped", now=now, attempts=response.attempts,
+                                              http_status=response.status, error=f"not_pdf: {what}",
+                                              etag=response.etag, last_modified=response.last_modified,
+                                              content_type=response.content_type or None,
+                                              size=len(response.content))
+            return response.attempts, False
         sha = self._keep(outcome, entry, url, detail_url, response.content, "pdf", page, now)
         self.manifest.record_resource(url, source=self.source.name, kind="attachment", status="ok", now=now,
                                       attempts=response.attempts, http_status=response.status,
                                       etag=response.etag, last_modified=response.last_modified,
                                       content_type=response.content_type or None,
                                       size=len(response.content), sha256=sha)
-        return response.attempts
+        return response.attempts, True
 
     def _keep(self, outcome: EntryOutcome, entry: ListingEntry, url: str, detail_url: str | None,
               data: bytes, ext: str, page: DetailPage, now: datetime) -> str:

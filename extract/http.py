@@ -5,17 +5,25 @@ requests (ETag / If-Modified-Since). Suspicious: every response is checked (stat
 declared vs received length, size cap, `%PDF-` magic) and never leaves the source's host, even by
 redirect. Transient faults (5xx, 429, timeouts, dropped connections, truncated bodies) are retried
 with exponential backoff by tenacity; everything else fails at once with a stable code.
+
+robots.txt is honoured by default (urllib.robotparser; RFC 9309: a 4xx robots.txt allows everything,
+a 5xx or unreachable one nothing: requests then fail `robots_unavailable` / `connection`). It is read
+once per host and kept for ROBOTS_TTL seconds by the process, so a run's many clients (discovery, each
+fetch batch) ask for it once. A source with `respect_robots = false` skips it, and the client logs
+that it does.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
 
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
@@ -23,8 +31,17 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from extract.sniff import is_pdf
 from extract.sources import Politeness, Source
 
-Expect = Literal["html", "pdf"]
+# html: a web page; pdf: must be a PDF; api: a listing API's answer (JSON, XML, HTML fragments);
+# attachment: anything, identified afterwards by its bytes (extract/attachments.py).
+Expect = Literal["html", "pdf", "api", "attachment"]
 HTML_TYPES = {"text/html", "application/xhtml+xml", "text/plain", ""}
+API_TYPES = HTML_TYPES | {"application/json", "text/json", "text/javascript", "application/javascript",
+                          "text/xml", "application/xml"}
+ACCEPT = {"html": "text/html,*/*;q=0.5", "pdf": "application/pdf,*/*;q=0.5",
+          "api": "application/json,text/xml,*/*;q=0.5", "attachment": "application/pdf,*/*;q=0.5"}
+PEEK_BYTES = 1024
+ROBOTS_TTL = 3600.0  # seconds; RFC 9309 allows caching up to a day
+log = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
 
 # Stable failure codes (the manifest's last_error starts with one).
@@ -36,6 +53,8 @@ NOT_PDF = "not_pdf"
 UNEXPECTED_CONTENT_TYPE = "unexpected_content_type"
 OFF_HOST = "off_host"
 TOO_MANY_REDIRECTS = "too_many_redirects"
+ROBOTS_DISALLOWED = "robots_disallowed"
+ROBOTS_UNAVAILABLE = "robots_unavailable"  # robots.txt answers 5xx: nothing may be fetched (RFC 9309)
 
 
 class FetchError(Exception):
@@ -66,10 +85,23 @@ class Fetched:
     etag: str | None
     last_modified: str | None
     attempts: int
+    content_disposition: str | None = None
 
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+
+# robots.txt rules by robots.txt URL: (read at, rules; None when everything is allowed; the FetchError
+# when robots.txt is unavailable).
+_ROBOTS: dict[str, tuple[float, RobotFileParser | FetchError | None]] = {}
+_ROBOTS_LOCK = threading.Lock()
+
+
+def forget_robots() -> None:
+    """Drop the cached robots.txt rules (a test changing a server's robots.txt)."""
+    with _ROBOTS_LOCK:
+        _ROBOTS.clear()
 
 
 class HostLimiter:
@@ -105,6 +137,9 @@ class PoliteClient:
         )
         self._limiters: dict[str, HostLimiter] = {}
         self._limiters_lock = threading.Lock()
+        if not source.respect_robots:
+            log.warning("%s: robots.txt is not consulted (respect_robots = false in sources.toml)",
+                        source.name)
 
     def __enter__(self) -> PoliteClient:
         return self
@@ -118,23 +153,93 @@ class PoliteClient:
     def get(self, url: str, expect: Expect, *, etag: str | None = None,
             last_modified: str | None = None) -> Fetched:
         """GET with retries; raises FetchError (its `attempts` set) when the URL cannot be had."""
+        return self.request("GET", url, expect, etag=etag, last_modified=last_modified)
+
+    def request(self, method: str, url: str, expect: Expect, *, form: dict[str, str] | None = None,
+                etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """GET, or POST of a form (listing APIs), with retries and same-host redirects (a redirected
+        POST continues as GET, as browsers do)."""
         attempts = 0
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             self._require_same_host(current, url)
+            self._require_robots_allow(current)
             counter = [0]
             try:
-                result = self._retrying()(self._attempt, current, expect, etag, last_modified, counter)
+                result = self._retrying()(self._attempt, current, expect, etag, last_modified, counter,
+                                          method, form)
             except FetchError as failure:
                 failure.attempts = attempts + counter[0]
                 raise
             attempts += counter[0]
             if result.status in (301, 302, 303, 307, 308):
                 current = urljoin(current, result.final_url)  # final_url holds the Location here
+                method, form = "GET", None
                 continue
             result.url, result.attempts = url, attempts
             return result
         raise FetchError(TOO_MANY_REDIRECTS, f"more than {MAX_REDIRECTS} redirects", url)
+
+    def peek(self, url: str) -> Fetched:
+        """The headers and first bytes of a download, the rest left unread (`minutes sources check`)."""
+        self._require_same_host(url, url)
+        self._require_robots_allow(url)
+        limiter = self._limiter(urlsplit(url).netloc.lower())
+        with limiter.slots:
+            limiter.wait_turn()
+            try:
+                with self._client.stream("GET", url, headers={"Accept": ACCEPT["attachment"]}) as response:
+                    if response.status_code != 200:
+                        raise FetchError(f"http_{response.status_code}", response.reason_phrase or "", url)
+                    head = b""
+                    for chunk in response.iter_bytes():
+                        head += chunk
+                        if len(head) >= PEEK_BYTES:
+                            break
+                    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                    return self._fetched(url, url, response, head[:PEEK_BYTES], content_type)
+            except httpx.TimeoutException as error:
+                raise FetchError(TIMEOUT, type(error).__name__, url) from error
+            except httpx.TransportError as error:
+                raise FetchError(CONNECTION, f"{type(error).__name__}: {error}", url) from error
+
+    def _require_robots_allow(self, url: str) -> None:
+        if not self.source.respect_robots:
+            return
+        rules = self._robots_for(url)
+        if isinstance(rules, FetchError):  # RFC 9309: robots.txt unavailable, nothing may be fetched
+            raise FetchError(rules.code, rules.message, url, retryable=rules.retryable)
+        if rules is not None and not rules.can_fetch(self.politeness.user_agent, url):
+            raise FetchError(ROBOTS_DISALLOWED, "robots.txt disallows it for our User-Agent", url)
+
+    def _robots_for(self, url: str) -> RobotFileParser | FetchError | None:
+        parts = urlsplit(url)
+        robots_url = f"{parts.scheme}://{parts.netloc.lower()}/robots.txt"
+        with _ROBOTS_LOCK:  # one read per host, even with many threads asking at once
+            cached = _ROBOTS.get(robots_url)
+            if cached is None or time.monotonic() - cached[0] > ROBOTS_TTL:
+                cached = (time.monotonic(), self._read_robots(robots_url))
+                if not isinstance(cached[1], FetchError) or not cached[1].retryable:
+                    _ROBOTS[robots_url] = cached  # a dropped connection is asked again next time
+            return cached[1]
+
+    def _read_robots(self, robots_url: str) -> RobotFileParser | FetchError | None:
+        """The rules; None when there are none (4xx); a FetchError when robots.txt cannot be had."""
+        limiter = self._limiter(urlsplit(robots_url).netloc.lower())
+        with limiter.slots:
+            limiter.wait_turn()
+            try:
+                response = self._client.get(robots_url, headers={"Accept": "text/plain,*/*;q=0.5"})
+            except httpx.HTTPError as error:
+                return FetchError(CONNECTION, f"robots.txt unreachable: {type(error).__name__}: {error}",
+                                  robots_url, retryable=True)
+        if 400 <= response.status_code < 500:
+            return None  # no robots.txt: everything allowed
+        if response.status_code >= 500:
+            return FetchError(ROBOTS_UNAVAILABLE, f"robots.txt answers {response.status_code}", robots_url)
+        rules = RobotFileParser(robots_url)
+        rules.parse(response.content.decode("utf-8", errors="replace").splitlines())
+        return rules
 
     def _retrying(self) -> Retrying:
         return Retrying(
@@ -154,9 +259,13 @@ class PoliteClient:
         return min(max(backoff, asked), self.politeness.backoff_max)
 
     def _attempt(self, url: str, expect: Expect, etag: str | None, last_modified: str | None,
-                 counter: list[int]) -> Fetched:
+                 counter: list[int], method: str = "GET", form: dict[str, str] | None = None) -> Fetched:
         counter[0] += 1
-        headers = {"Accept": "application/pdf,*/*;q=0.5" if expect == "pdf" else "text/html,*/*;q=0.5"}
+        headers = {"Accept": ACCEPT[expect]}
+        body: bytes | None = None
+        if form is not None:
+            body = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8"
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -165,7 +274,7 @@ class PoliteClient:
         with limiter.slots:
             limiter.wait_turn()
             try:
-                with self._client.stream("GET", url, headers=headers) as response:
+                with self._client.stream(method, url, headers=headers, content=body) as response:
                     return self._read(url, response, expect)
             except httpx.TimeoutException as error:
                 raise FetchError(TIMEOUT, f"{type(error).__name__}", url, retryable=True) from error
@@ -216,6 +325,9 @@ class PoliteClient:
             raise FetchError(NOT_PDF, f"{content_type or 'untyped'} body without %PDF- header", url)
         if expect == "html" and content_type not in HTML_TYPES:
             raise FetchError(UNEXPECTED_CONTENT_TYPE, f"expected a web page, got {content_type}", url)
+        if expect == "api" and content_type not in API_TYPES:
+            raise FetchError(UNEXPECTED_CONTENT_TYPE, f"expected a listing API answer, got {content_type}",
+                             url)
         return self._fetched(url, url, response, content, content_type)
 
     @staticmethod
@@ -224,7 +336,8 @@ class PoliteClient:
         return Fetched(url=url, final_url=final_url, status=response.status_code, content=content,
                        content_type=content_type, charset=response.charset_encoding,
                        etag=response.headers.get("etag"),
-                       last_modified=response.headers.get("last-modified"), attempts=0)
+                       last_modified=response.headers.get("last-modified"), attempts=0,
+                       content_disposition=response.headers.get("content-disposition"))
 
     def _require_same_host(self, url: str, origin: str) -> None:
         host = urlsplit(url).netloc.lower()

@@ -33,6 +33,7 @@ class ListingEntry:
     listed_date: date | None = None    # the date printed next to the link
     revalidate: bool = False           # already fetched: ask again with conditional requests
     refetch: bool = False              # download attachments again even when stored (`--refetch`)
+    platform: str = ""                 # the family that listed it ("" = generic detail rules)
 
 
 @dataclass

@@ -292,6 +292,7 @@ def _line(glyphs: list[tuple[float, float, float, float, dict[str, Any]]], page:
         size=size,
         fontname=fonts.most_common(1)[0][0],
         baseline=statistics.median(glyph[0] for glyph in visible),
+        glyphs=tuple((char["text"], x0, x1) for _, x0, x1, _, char in visible),
     )
 
 
@@ -315,6 +316,7 @@ def positioned_layer(kind: LayerKind, lines: list[TextLine], page_count: int, wi
     furniture.extend(
         FurnitureLine(1, "masthead", squeeze(line.text), line.top, line.bottom) for line in masthead
     )
+    furniture.sort(key=lambda item: (item.page, item.top))  # reading order: page, then top to bottom
     body = body[len(masthead) :]  # the masthead is where page 1 begins
     left = _left_margin(body)
     right = _right_margin(body)

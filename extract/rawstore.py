@@ -1,4 +1,4 @@
-"""Original bytes, content-addressed: data/raw/<sha256[:2]>/<sha256>.<ext> (CONTRACT §3).
+"""Original bytes, content-addressed: data/raw/<sha256[:2]>/<sha256>.<ext> (docs/INTERFACE.md §3).
 
 Written once, atomically (temp file in the same folder, fsync, rename), never modified or deleted:
 whatever the parser does later, the document as published can be read again.

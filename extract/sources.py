@@ -1,4 +1,9 @@
-"""Where to crawl and how politely: named sources from sources.toml, or a listing URL with generic rules."""
+"""Where to crawl and how politely: named sources from sources.toml, or a listing URL with generic rules.
+
+A source names its first listing page; which publication platform serves it (TRS static pages, a
+JSON-API shell, Hanweb jpaas, Guangdong gkmlpt …) is recognised from that page by extract/platforms,
+unless the source pins `platform`. `selectors` and `params` override a platform's defaults per place.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 SOURCES_FILE = Path(__file__).with_name("sources.toml")
-LISTING_URL = re.compile(r"^https?://[^/]+/.*index[^/]*\.s?html?$", re.IGNORECASE)
+LISTING_URL = re.compile(r"^https?://[^/\s]+(?:/\S*)?$", re.IGNORECASE)  # any web page: its platform decides
 LISTING_PAGE_NAME = re.compile(r"^index(?:_\d+)?\.s?html?$", re.IGNORECASE)
 HTML_PAGE = re.compile(r"\.s?html?$", re.IGNORECASE)
 
@@ -48,6 +53,18 @@ class Source:
     politeness: Politeness
     # Served on 127.0.0.1 by the command itself (the demo): a new port each run, the same site.
     served_at_run_time: bool = False
+    platform: str = ""                # a family of extract/platforms; "" = recognise from the listing page
+    # (name, value) pairs, kept hashable: CSS overrides (entry, date, article, title, attachment) and
+    # platform parameters (channelid, columnid, unitid, webid, method, sid, category …).
+    selectors: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, str], ...] = ()
+    respect_robots: bool = True
+
+    def selector(self, name: str) -> str | None:
+        return dict(self.selectors).get(name) or None
+
+    def param(self, name: str) -> str | None:
+        return dict(self.params).get(name) or None
 
     @property
     def origin(self) -> str:
@@ -92,7 +109,7 @@ class Source:
 
 def resolve_source(name_or_url: str, base_url: str | None = None, *,
                    config_file: Path = SOURCES_FILE) -> Source:
-    """A configured source by name, or a generic source for a listing URL (`http(s)://…/index.shtml`).
+    """A configured source by name, or a generic source for the http(s) URL of a listing page.
 
     `base_url` fills the `{base_url}` of sources served at run time (the demo).
     """
@@ -110,8 +127,22 @@ def resolve_source(name_or_url: str, base_url: str | None = None, *,
         return _build(urlsplit(name_or_url).netloc.lower(), name_or_url, settings)
     known = ", ".join(sorted(config["sources"]))
     raise UnknownSource(
-        f"unknown source {name_or_url!r}: use one of {known} or a listing URL ending in index.shtml"
+        f"unknown source {name_or_url!r}: use one of {known} or the http(s) URL of a listing page"
     )
+
+
+def unknown_source_message(name_or_url: str, config_file: Path = SOURCES_FILE) -> str | None:
+    """Why `name_or_url` is not a source, or None when it is one."""
+    try:
+        resolve_source(name_or_url, "http://127.0.0.1", config_file=config_file)
+    except UnknownSource as unknown:
+        return str(unknown)
+    return None
+
+
+def configured_sources(config_file: Path = SOURCES_FILE) -> dict[str, dict[str, Any]]:
+    """Each configured source's own settings (what sources.toml says of it, defaults apart)."""
+    return {name: dict(settings) for name, settings in sorted(_load_config(config_file)["sources"].items())}
 
 
 def source_names(config_file: Path = SOURCES_FILE) -> list[str]:
@@ -140,6 +171,10 @@ def _build(name: str, listing: str, settings: dict[str, Any], *, served_at_run_t
         max_listing_pages=int(settings["max_listing_pages"]),
         politeness=politeness,
         served_at_run_time=served_at_run_time,
+        platform=str(settings.get("platform", "")),
+        selectors=tuple(sorted((key, str(value)) for key, value in settings.get("selectors", {}).items())),
+        params=tuple(sorted((key, str(value)) for key, value in settings.get("params", {}).items())),
+        respect_robots=bool(settings.get("respect_robots", True)),
     )
 
 

@@ -5,15 +5,19 @@ Readers open the live file read-only and never wait for a publish (see load/publ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import duckdb
+import pyarrow as pa
 import yaml
 
 from extract.datadir import DataDir
 from load.sql_files import SQL_DIR, WarehouseError, named_blocks, one_line
 
+T = TypeVar("T")
 READ_ONLY_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL"})
 
 
@@ -66,6 +70,22 @@ def connect_readonly(data_dir: DataDir) -> duckdb.DuckDBPyConnection:
 
 def run_query(data_dir: DataDir, sql: str) -> tuple[list[str], list[tuple]]:
     """Run read-only SQL; returns the column names and rows of the last statement."""
+    def fetch(connection: duckdb.DuckDBPyConnection, last: duckdb.Statement) -> tuple[list[str], list[tuple]]:
+        result = connection.execute(last)
+        columns = [column[0] for column in result.description or []]
+        return columns, result.fetchall() if result.description else []
+
+    return _run_read_only(data_dir, sql, fetch)
+
+
+def run_query_arrow(data_dir: DataDir, sql: str) -> pa.Table:
+    """Like run_query, the last statement's result as an Arrow table: column types kept (exports)."""
+    return _run_read_only(data_dir, sql, lambda connection, last: connection.sql(last.query).to_arrow_table())
+
+
+def _run_read_only(data_dir: DataDir, sql: str,
+                   fetch: Callable[[duckdb.DuckDBPyConnection, duckdb.Statement], T]) -> T:
+    """Check every statement is read-only, run all but the last, and fetch the last one's result."""
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as error:
@@ -80,15 +100,13 @@ def run_query(data_dir: DataDir, sql: str) -> tuple[list[str], list[tuple]]:
                 f"(allowed: {', '.join(sorted(READ_ONLY_STATEMENTS))})")
     connection = connect_readonly(data_dir)
     try:
-        for statement in statements:
-            result = connection.execute(statement)
-        columns = [column[0] for column in result.description or []]
-        rows = result.fetchall() if result.description else []
+        for statement in statements[:-1]:
+            connection.execute(statement)
+        return fetch(connection, statements[-1])
     except duckdb.Error as error:
         raise QueryError(one_line(error)) from None
     finally:
         connection.close()
-    return columns, rows
 
 
 def describe(table: str | None = None) -> list[TableDoc]:

@@ -1,4 +1,4 @@
-"""Record + document metadata → plain rows per warehouse table (CONTRACT §6).
+"""Record + document metadata → plain rows per warehouse table (docs/INTERFACE.md §6).
 
 Pure functions: no files, no DuckDB. Rows are dicts keyed by the column names of
 load/tables.py, ready for `pyarrow.Table.from_pylist`.

@@ -1,4 +1,4 @@
-"""The `minutes` command line (docs/INTERFACE.md).
+"""The `minutes` command line (docs/INTERFACE.md §2).
 
 Start-up cost matters: Prefect is imported lazily, only by the commands that run a flow, and its
 environment (start-up timeout, quiet logging) is set before that import. `minutes parse` never
@@ -28,6 +28,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from typer.core import TyperGroup
 
 from extract.datadir import DataDir
 from minutes_etl.output import TableFormat, print_rows
@@ -44,8 +45,29 @@ from pipeline.progress import SilentReporter
 if TYPE_CHECKING:
     from pipeline.summary import RunSummary
 
+class _Commands(TyperGroup):
+    """The command group, with one rule for a reader that stops reading (`minutes sql … | head -2`):
+    exit 0, quietly. The command did its job as far as anyone wanted it; click would exit 1 without a
+    word, which breaks `set -o pipefail` scripts."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise SystemExit(0) from None
+
+
+def _quiet_stdout() -> None:
+    """Send what is left in stdout's buffer to /dev/null: flushing it at exit would fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 app = typer.Typer(
     name="minutes",
+    cls=_Commands,
     help="Chinese city-government executive meeting minutes → Parquet lake → DuckDB warehouse.",
     add_completion=False,
     no_args_is_help=True,
@@ -89,10 +111,27 @@ NoOcrOption = Annotated[bool, typer.Option(
     "--no-ocr", help="Do not read scanned pages by OCR: scans stay quarantined no_text_layer.")]
 
 
+def version_text() -> str:
+    from importlib.metadata import version
+
+    from transform.record import PARSER_VERSION
+
+    return f"minutes {version('minutes-etl')} (parser {PARSER_VERSION})"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(version_text() + "\n")
+        raise typer.Exit()
+
+
 @app.callback()
 def global_options(
     data_dir: DataDirOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own logs.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_print_version,
+        help="Print the version and the parser version, and exit.")] = False,
 ) -> None:
     _use_data_dir(data_dir)
     _State.verbose = verbose
@@ -115,7 +154,8 @@ RefetchOption = Annotated[bool, typer.Option(
 def run(
     ctx: typer.Context,
     source: Annotated[str | None, typer.Option(
-        "--source", envvar=SOURCE_ENV, help="Source name (demo, suzhou) or listing URL; "
+        "--source", envvar=SOURCE_ENV, help="Source name (`minutes sources` lists them) or the URL of a "
+                                            "listing page of any supported platform; "
                                             "default $MINUTES_SOURCE, then demo.")] = None,
     refetch: RefetchOption = False,
     no_ocr: NoOcrOption = False,
@@ -177,7 +217,7 @@ def ingest(
 def _check_source(ctx: typer.Context, source: str | None, *, reprocess: bool) -> None:
     """A misspelt source is a usage error, from --source or $MINUTES_SOURCE alike (typer reads the
     variable into the option): say so now, not after Prefect has started."""
-    from extract.sources import LISTING_URL, source_names
+    from extract.sources import unknown_source_message
 
     if source is None:
         return
@@ -188,9 +228,85 @@ def _check_source(ctx: typer.Context, source: str | None, *, reprocess: bool) ->
         check_fetchable(source, reprocess=reprocess)  # `local`, `all`: with --reprocess only
     except ValueError as bad:
         raise typer.BadParameter(str(bad), param_hint=hint) from None
-    if source not in STORED_ONLY_SOURCES and source not in source_names() and not LISTING_URL.match(source):
-        raise typer.BadParameter(f"unknown source {source!r}: use one of {', '.join(source_names())} "
-                                 "or a listing URL ending in index.shtml", param_hint=hint)
+    unknown = None if source in STORED_ONLY_SOURCES else unknown_source_message(source)
+    if unknown:
+        raise typer.BadParameter(unknown, param_hint=hint)
+
+
+# --- sources --------------------------------------------------------------------------------------
+
+sources_app = typer.Typer(help="Configured sources; `check` one.", no_args_is_help=False,
+                          rich_markup_mode=None)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback(invoke_without_command=True)
+def sources(ctx: typer.Context, data_dir: DataDirOption = None) -> None:
+    """List configured sources (extract/sources.toml): name, platform, listing URL."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from extract.sources import configured_sources
+
+    rows = [(name, settings.get("platform") or "(recognised)", settings.get("listing", ""),
+             "off" if settings.get("respect_robots") is False else "honoured")
+            for name, settings in configured_sources().items()]
+    print_rows(stdout, ["source", "platform", "listing", "robots.txt"], rows, TableFormat.table)
+
+
+@sources_app.command("check")
+def sources_check(
+    name: Annotated[str, typer.Argument(metavar="NAME|URL", help="A configured source or a listing URL.")],
+    entries: Annotated[int, typer.Option("--entries", min=1, max=50,
+                                         help="How many listing entries to show.")] = 5,
+    data_dir: DataDirOption = None,  # accepted like every command's; the check stores nothing
+) -> None:
+    """The recognised platform family, the first listing entries with dates and the first detail
+    page's attachment; reads a few pages, stores nothing."""
+    from extract.http import FetchError
+    from extract.platforms import UnknownPlatform
+    from extract.source_check import check_source
+    from extract.sources import served_source, unknown_source_message
+
+    unknown = unknown_source_message(name)
+    if unknown:
+        raise typer.BadParameter(unknown, param_hint="NAME|URL")
+    with served_source(name) as source:  # the demo is served on 127.0.0.1 while it is checked
+        try:
+            report = check_source(source, entries=entries)
+        except (FetchError, UnknownPlatform) as failure:
+            raise CommandError(f"{name}: {_one_line(failure)}") from failure
+    _print_check(report)
+
+
+def _print_check(report: Any) -> None:
+    how = "pinned in sources.toml" if report.pinned else f"recognised, confidence {report.confidence:.2f}"
+    out = [f"source: {report.source}", f"listing: {report.listing_url}",
+           f"platform: {report.platform} ({how})", f"robots.txt: {report.robots}"]
+    out += [f"listing request: {key}" for key in report.requests]
+    total = f", {report.total} in all" if report.total is not None else ""
+    more = "; more pages follow" if report.has_more else ""
+    out.append(f"entries: {len(report.entries)} shown{total}{more}")
+    for entry in report.entries:
+        day = entry.listed_date.isoformat() if entry.listed_date else "----------"
+        out.append(f"  {day}  {entry.title or '(no title)'}  {entry.url}")
+    detail = report.detail
+    if detail is not None:
+        out.append(f"first detail page: {detail.url}")
+        if detail.error:
+            out.append(f"  error: {detail.error}")
+        else:
+            published = detail.published_at.isoformat(sep=" ") if detail.published_at else "unknown"
+            out += [f"  title: {detail.title or '(none)'}", f"  published: {published}",
+                    f"  minutes number: {detail.minutes_no or '(none)'}",
+                    f"  article paragraphs: {detail.article_paragraphs}"]
+        if not detail.attachments and not detail.error:
+            out.append("  attachment: none (the article text would be the document)")
+        for attachment in detail.attachments:
+            kind = "PDF" if attachment.is_pdf else (attachment.error
+                                                    or f"not a PDF ({attachment.content_type})")
+            out.append(f"  attachment: {kind}  {attachment.filename or ''}  {attachment.url}")
+    for line in out:
+        stdout.print(line, markup=False)
 
 
 def _run_flow(label: str, call: Callable[[Any], RunSummary]) -> None:
@@ -379,16 +495,20 @@ def server_stop() -> None:
 @app.command()
 def parse(
     # Not typer's exists=/dir_okay= checks: they make a missing file a usage error (exit 2), and a
-    # bad input to parse is a failure (exit 1, CONTRACT §2).
+    # bad input to parse is a failure (exit 1, docs/INTERFACE.md §2).
     path: Annotated[Path, typer.Argument(metavar="PATH",
                                          help="A .pdf, .html/.htm/.shtml detail page or .txt file.")],
     output: Annotated[TextFormat, typer.Option(
         "--format", help="json: the record (a quarantined document prints its record too, and "
                          "exits 1); text: normalized text, one paragraph per line.")] = TextFormat.json,
     no_ocr: NoOcrOption = False,
-    data_dir: DataDirOption = None,  # accepted like every command's; parse touches no data directory
+    data_dir: Annotated[Path | None, typer.Option(
+        "--data-dir", hidden=True, help="Not for parse: it touches no data directory.")] = None,
 ) -> None:
     """Parse one document and print it; touches no warehouse."""
+    if data_dir is not None:  # named after the command (before it, it is the global option: ignored)
+        raise typer.BadParameter("parse reads the file given and touches no data directory; "
+                                 "leave --data-dir out", param_hint="--data-dir")
     # No Prefect anywhere on this path: the plain pipeline core.
     from pipeline.document import process_document
 
@@ -423,15 +543,19 @@ def sql(
         metavar="QUERY", help="Read-only SQL; with --describe, a table name.")] = None,
     output: Annotated[TableFormat, typer.Option(
         "--format", help="table: a table on a terminal, tab-separated lines when piped (tab, newline, "
-                         "carriage return and backslash in values written \\t \\n \\r \\\\); "
-                         "csv; json. Lists and structs are JSON in csv and table cells; in json, "
-                         "decimals are numbers, intervals ISO-8601 durations (P1DT2H).")] = TableFormat.table,
+                         "carriage return and backslash in values written \\t \\n \\r \\\\; floats "
+                         "rounded to 4 decimals); csv (no byte-order mark on stdout: `minutes export` "
+                         "writes CSV files for Excel); json. Lists and structs are JSON in csv and "
+                         "table cells; in json, decimals are numbers, intervals ISO-8601 durations "
+                         "(P1DT2H).")] = TableFormat.table,
     describe: Annotated[bool, typer.Option(
         "--describe", help="Print the data dictionary (of the table named as QUERY, or all).")] = False,
     report: Annotated[str | None, typer.Option("--report", help="Run a named report query.")] = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Ad hoc read-only SQL on the warehouse (or --describe [TABLE], --report NAME).
+
+    Without a QUERY, on a terminal: a read-only SQL prompt with line editing and history.
 
     A QUERY that starts with "-" (a SQL comment) goes after "--", the end of the options:
 
@@ -458,9 +582,77 @@ def sql(
         columns, rows = _query(location, reports[report])
     elif query:
         columns, rows = _query(location, query)
+    elif sys.stdin.isatty() and stdout.is_terminal:
+        from minutes_etl.shell import run_shell
+
+        try:  # a missing warehouse: say so before the prompt
+            warehouse_query.connect_readonly(location).close()
+        except warehouse_query.WarehouseError as error:
+            raise CommandError(_one_line(error)) from error
+        run_shell(stdout, lambda text: warehouse_query.run_query(location, text),
+                  warehouse_query.dictionary_rows)
+        return
     else:
-        raise typer.BadParameter("give a QUERY, --describe [TABLE] or --report NAME", param_hint="QUERY")
+        raise typer.BadParameter("give a QUERY, --describe [TABLE] or --report NAME (on a terminal, no "
+                                 "QUERY opens a SQL prompt)", param_hint="QUERY")
     print_rows(stdout, columns, rows, output)
+
+
+@app.command()
+def report(
+    out: Annotated[Path | None, typer.Option(
+        "--out", file_okay=False, help="Folder of the site (replaced by each build). Default DATA_DIR/report")
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """A static HTML site from the warehouse: charts, one page per meeting, each paragraph linked to
+    its page (an image, the paragraph's box drawn) and the original file. Opens offline: index.html."""
+    from report.static_site import ReportError, build_report
+
+    _use_data_dir(data_dir)
+    try:
+        built = build_report(DataDir.from_env(), out)
+    except ReportError as error:
+        raise CommandError(_one_line(error)) from error
+    stdout.print(f"report: {built.meetings} meetings, {built.documents} documents, {built.page_images} "
+                 f"page images, {built.charts} charts in {built.seconds:.1f} s", markup=False)
+    stdout.print(str(built.out / "index.html"), markup=False)
+
+
+class ExportFormatOption(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command()
+def export(
+    tables: Annotated[list[str] | None, typer.Argument(
+        metavar="TABLE", help="Tables (or views) to export; default every table.")] = None,
+    output: Annotated[ExportFormatOption, typer.Option(
+        "--format", help="xlsx: one workbook, a sheet per table; csv: a file per table, UTF-8 with a "
+                         "byte-order mark (Excel reads the Chinese right); parquet: a file per table."
+    )] = ExportFormatOption.xlsx,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="xlsx: the workbook's path (or a folder for warehouse.xlsx); csv, parquet: a folder. "
+                      "Default DATA_DIR/export/")] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Warehouse tables to files: xlsx, CSV (with a BOM, for Excel) or Parquet."""
+    from report.export import ExportError, ExportFormat, UnknownTable
+    from report.export import export as export_tables
+
+    _use_data_dir(data_dir)
+    try:
+        written = export_tables(DataDir.from_env(), ExportFormat(output.value), out, tables or [])
+    except UnknownTable as unknown:
+        raise typer.BadParameter(_one_line(unknown), param_hint="TABLE") from None
+    except ExportError as error:
+        raise CommandError(_one_line(error)) from error
+    except Exception as error:  # a missing or unreadable warehouse
+        raise CommandError(_one_line(error)) from error
+    for item in written:
+        stdout.print(f"{item.table}: {item.rows} rows → {item.path}", markup=False)
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""Normalized text (CONTRACT §4 rules 2-5): spacing, character width, attendance entries, issuing line.
+"""Normalized text (docs/INTERFACE.md §4 rules 2-5): spacing, character width, attendance entries,
+issuing line.
 
 PDF extraction leaves spaces wherever glyphs of different fonts meet (`2020 年 8 月`), prints
 full-width digits in some documents and half-width in others, and mixes `(一)` with `（一）`.

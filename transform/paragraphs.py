@@ -19,6 +19,7 @@ import statistics
 from dataclasses import dataclass
 
 from extract.textlayer import TextLayer, TextLine
+from transform.attendance_grid import RUN_GAP, Glyph, is_name_line, pieces, read_grid, without_label
 from transform.normalize import (
     attendance_label,
     is_cjk,
@@ -135,7 +136,59 @@ def paragraphs_from_lines(pdf: TextLayer) -> list[Paragraph]:
                 ),
             )
         )
-    return _paragraphs(layout, wide_separators=True)
+    return _paragraphs(_with_name_grids(lines, layout, right), wide_separators=True)
+
+
+def _with_name_grids(lines: list[TextLine], layout: list[_Line], right: float) -> list[_Line]:
+    """Attendance name grids re-read from their glyph geometry (transform/attendance_grid.py):
+    each grid line's text becomes its entries, wide-separated, and its `ends_entry` says whether
+    the word processor broke the line inside an entry. Lines without glyph positions keep the
+    reading from their text."""
+    out = list(layout)
+    dropped: set[int] = set()
+    for start, line in enumerate(lines):
+        label = attendance_label(line.text)
+        if label is None or not line.glyphs:
+            continue
+        grid = [start]
+        for j in range(start + 1, len(lines)):
+            text = layout[j].text
+            if (attendance_label(text) or _MARKER.match(text) or _STANDALONE.match(text)
+                    or layout[j].blank_before or not lines[j].glyphs):
+                break
+            grid.append(j)
+        em = line.size or 1.0
+        glyphs = [[Glyph(*g) for g in lines[j].glyphs] for j in grid]
+        glyphs[0] = without_label(glyphs[0])
+        count = 0
+        for found in glyphs:
+            if not is_name_line(pieces(found, em)):
+                break
+            count += 1
+        names = grid[:count]
+        if not names:
+            continue
+        reading = read_grid(glyphs[:count], em)
+        last_is_whole = reading[-1].last_is_whole
+        for j, read in zip(names, reading, strict=True):
+            if not read.entries and j != start:
+                dropped.add(j)  # its only piece completed the entry the line above broke
+                continue
+            text = "  ".join(read.entries)
+            out[j].text = f"{label}：{text}" if j == start else text
+            if j != names[-1]:
+                out[j].ends_entry = read.ends_entry
+        # Past its last line the grid sees one more thing: entries set on lines of another indent
+        # (a paragraph or table of their own) begin afresh. Else flowing entries may go on.
+        if count < len(grid) and glyphs[count - 1]:
+            # Where the grid's entries start: its last line's left edge (after the label on the first).
+            grid_x = glyphs[count - 1][0].x0
+            new_indent = abs(lines[grid[count]].x0 - grid_x) > _INDENT * em
+            # A whole last entry on a line that stopped short of the margin: nothing was broken.
+            stopped_short = right - lines[names[-1]].x1 > RUN_GAP * em and last_is_whole
+            if new_indent or stopped_short:
+                out[names[-1]].ends_entry = True
+    return [line for j, line in enumerate(out) if j not in dropped]
 
 
 def _uses_first_line_indent(lines: list[TextLine], left: float) -> bool:

@@ -1,4 +1,4 @@
-"""The structured minutes record (CONTRACT §5) as plain dataclasses."""
+"""The structured minutes record (docs/INTERFACE.md §5) as plain dataclasses."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 # 1.1.0: furniture keeps page and kind, paragraphs their box (issue 3)
 # 1.2.0: other places' styles; a missing field is null with a warning, not a quarantine;
 #        meeting.completeness; traditional characters read as simplified (issue 14)
+# 1.2.1: page furniture in reading order (issue 16)
 # 1.3.0: scans read by OCR; paragraphs carry ocr and ocr_confidence (issue 18)
 PARSER_VERSION = "1.3.0"
 
@@ -119,7 +120,7 @@ class MinutesRecord:
     furniture: list[Furniture] = field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The CONTRACT §5 JSON shape: dates as ISO strings, no internal fields."""
+        """The docs/INTERFACE.md §5 JSON shape: dates as ISO strings, no internal fields."""
         data = asdict(self)
         data.pop("page_count")
         data.pop("furniture")

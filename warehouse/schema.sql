@@ -1,4 +1,4 @@
--- Warehouse schema, version 1: the CONTRACT §6 tables.
+-- Warehouse schema, version 1: the docs/INTERFACE.md §6 tables.
 -- Applied once to a new warehouse; later changes are numbered files in migrations/.
 -- Dates are DATE, times TIMESTAMP (naive: UTC when the source said which zone), counts INTEGER.
 -- The Parquet lake (load/tables.py) has the same tables and columns.

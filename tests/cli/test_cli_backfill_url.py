@@ -205,6 +205,9 @@ def build_site(pages: list[list[Publication]]) -> Site:
     files = {f"{FOLDER}/{'index.shtml' if n == 0 else f'index_{n}.shtml'}":
              Resource(listing_html(pages, n).encode(), html_type, datetime(2022, 1, 27, 10, 30))
              for n in range(len(pages))}
+    # Its robots.txt keeps crawlers out of the search only (the crawler reads it first).
+    files["/robots.txt"] = Resource(b"User-agent: *\nDisallow: /jrobot/\n", "text/plain",
+                                    datetime(2020, 1, 1))
     placeholder = render_pdf(synthetic_docs(4)[3], "word_embedded")  # never asked for
     for p in (p for page in pages for p in page):
         files[p.detail_path] = Resource(detail_html(p).encode(), html_type, p.published)

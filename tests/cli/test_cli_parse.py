@@ -1,4 +1,5 @@
-"""`minutes parse`: the seed documents print as CONTRACT §4/§5 say, without Prefect; errors are one line."""
+"""`minutes parse`: the seed documents print as docs/INTERFACE.md §4/§5 say, without Prefect;
+errors are one line."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def test_parse_bad_input_text_exits_1_with_one_line(tmp_path: Path) -> None:
 
 
 def test_parse_bad_input_json_prints_the_quarantined_record(tmp_path: Path) -> None:
-    """CONTRACT §5 defines the quarantined record: it is printed, and the error still says why."""
+    """docs/INTERFACE.md §5 defines the quarantined record: it is printed, and the error still says why."""
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"<html>not a pdf at all</html>")
     done = minutes("parse", str(broken), "--format", "json")

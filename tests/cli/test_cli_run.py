@@ -83,7 +83,7 @@ def test_status_lists_documents_meetings_runs_and_quarantines(
                           timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     sections = re.findall(r"^# (.+)$", done.stdout, re.MULTILINE)
-    assert sections == ["Documents", "Meetings", "Last runs", "Quarantined documents"]
+    assert sections == ["Documents", "Meetings", "Last runs", "Quarantined documents", "Fetch failures"]
     assert re.search(r"^demo\tparsed\t\d+", done.stdout, re.MULTILINE)
     assert not re.search(r"^demo\tquarantined", done.stdout, re.MULTILINE)
     assert "no_text_layer" not in done.stdout  # the demo's scanned PDF is read by OCR, not quarantined

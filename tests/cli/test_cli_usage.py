@@ -11,8 +11,7 @@ import pytest
 
 from tests.helpers import MINUTES
 
-UNKNOWN_SOURCE = ("unknown source 'nope': use one of demo, suzhou or a listing URL ending in "
-                  "index.shtml")
+UNKNOWN_SOURCE = "unknown source 'nope': use one of demo, suzhou or the http(s) URL of a listing page"
 
 
 def minutes(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,5 @@
-"""The warehouse schema: CONTRACT §6 exactly, the lake's Arrow schemas, the data dictionary, migrations."""
+"""The warehouse schema: docs/INTERFACE.md §6 exactly, the lake's Arrow schemas, the data dictionary,
+migrations."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from load.sql_files import SQL_DIR, WarehouseError
 from load.tables import ALL_TABLES, KEYS, SCHEMAS
 from tests.load.load_corpus import corpus
 
-# CONTRACT §6, table by table: key columns, then the other columns it names, with their types.
-CONTRACT: dict[str, dict[str, str]] = {
+# docs/INTERFACE.md §6, table by table: key columns, then the other columns it names, with their types.
+INTERFACE_TABLES: dict[str, dict[str, str]] = {
     "documents": {"doc_id": "VARCHAR", "source": "VARCHAR", "url": "VARCHAR", "title": "VARCHAR",
                   "published_at": "TIMESTAMP", "fetched_at": "TIMESTAMP", "byte_size": "INTEGER",
                   "page_count": "INTEGER", "status": "VARCHAR", "quarantine_reason": "VARCHAR",
@@ -42,7 +43,7 @@ CONTRACT: dict[str, dict[str, str]] = {
              "status": "VARCHAR", "docs_discovered": "INTEGER", "docs_fetched": "INTEGER",
              "docs_parsed": "INTEGER", "docs_quarantined": "INTEGER"},
 }
-CONTRACT_KEYS = {
+INTERFACE_KEYS = {
     "documents": ["doc_id"], "meetings": ["doc_id"], "agenda_items": ["doc_id", "item_no"],
     "decisions": ["doc_id", "item_no", "clause_no"], "reviewed_documents": ["doc_id", "item_no", "title"],
     "attendance": ["doc_id", "role", "seq"], "distribution": ["doc_id", "seq"],
@@ -65,7 +66,7 @@ def _columns(connection: duckdb.DuckDBPyConnection, table: str) -> dict[str, str
 
 def test_every_contract_table_column_and_type_is_in_the_warehouse(data_dir: DataDir) -> None:
     with connect_readonly(_published(data_dir)) as connection:
-        for table, contract_columns in CONTRACT.items():
+        for table, contract_columns in INTERFACE_TABLES.items():
             actual = _columns(connection, table)
             for column, data_type in contract_columns.items():
                 assert actual.get(column) == data_type, f"{table}.{column} is {actual.get(column)}"
@@ -78,8 +79,8 @@ def test_every_contract_key_is_an_enforced_primary_key(data_dir: DataDir) -> Non
                 "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
                 "WHERE constraint_type = 'PRIMARY KEY'").fetchall()
         }
-    assert {table: keys.get(table) for table in CONTRACT_KEYS} == CONTRACT_KEYS
-    assert {table: list(KEYS[table]) for table in CONTRACT_KEYS} == CONTRACT_KEYS
+    assert {table: keys.get(table) for table in INTERFACE_KEYS} == INTERFACE_KEYS
+    assert {table: list(KEYS[table]) for table in INTERFACE_KEYS} == INTERFACE_KEYS
 
 
 def test_a_duplicate_key_is_refused_by_the_warehouse(tmp_path) -> None:

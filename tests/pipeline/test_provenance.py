@@ -1,5 +1,5 @@
 """Issue 3, end to end: a PDF's page furniture is stored apart from its text, every paragraph
-carries its pages and box, and none of it leaks into the CONTRACT §5 JSON record."""
+carries its pages and box, and none of it leaks into the docs/INTERFACE.md §5 JSON record."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ def parse_attendance_block(text: str, warnings: list[str]) -> list[AttendanceEnt
 
 
 def _entries(listing: str) -> list[str]:
-    """Entries are separated by spaces (CONTRACT §4); web articles use 、 and ， instead. A
+    """Entries are separated by spaces (docs/INTERFACE.md §4); web articles use 、 and ， instead. A
     delegation (A、B的代表) keeps its 、 because it is one entry."""
     entries: list[str] = []
     for chunk in re.split(r"[\s，,；;]+", listing.strip().rstrip("。")):

@@ -22,7 +22,7 @@ DATE_LINE = re.compile(rf"^{FULL_DATE.pattern}$")
 # `（此件公开发布）`: printed in brackets, stored without them.
 DISCLOSURE = re.compile(rf"^[（(]?({DISCLOSURE_PREFIX}[^）)]+)[）)]?$")
 DISTRIBUTION = re.compile(r"^(?:{})[：:](.*)$".format("|".join(DISTRIBUTION_LABELS)))
-# `<office> <date>印发` (CONTRACT §4 rule 5: one space).
+# `<office> <date>印发` (docs/INTERFACE.md §4 rule 5: one space).
 ISSUED = re.compile(rf"^(\S+?)\s*({FULL_DATE.pattern}){ISSUED_SUFFIX}$")
 
 

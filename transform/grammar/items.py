@@ -162,7 +162,8 @@ def split_inline_clauses(text: str) -> list[str]:
 
 
 def item_kind(heading: str) -> str:
-    """The heading's leading verb phrase as a CONTRACT kind; `关于…` headings carry it later."""
+    """The heading's leading verb phrase as an agenda-item kind (docs/INTERFACE.md §5); `关于…`
+    headings carry it later."""
     text = heading
     for lead_in in HEADING_LEAD_INS:
         text = text.removeprefix(lead_in)

@@ -1,4 +1,4 @@
-"""parse_minutes: normalized paragraphs -> the CONTRACT §5 record.
+"""parse_minutes: normalized paragraphs -> the docs/INTERFACE.md §5 record.
 
 The document is read in the genre's order: front matter (masthead, number, title), the
 opening, the transition line, the agenda items, then the tail (attendance and colophon).

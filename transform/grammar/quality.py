@@ -34,7 +34,7 @@ NO_CHAIR_TITLE = "no_chair_title"  # a chair named without an office (a news hea
 # The header fields `meetings.completeness` is the found share of: what every minutes' opening
 # states (when, which session, who chaired in which office). The colophon's fields are left out
 # on purpose: web-published minutes have none, and their absence says nothing about the style.
-# day_period is left out too: many minutes print none (CONTRACT: "if printed").
+# day_period is left out too: many minutes print none (docs/INTERFACE.md: "if printed").
 HEADER_FIELDS = ("meeting_date", "session_no", "chair_name", "chair_title")
 
 

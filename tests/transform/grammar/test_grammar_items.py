@@ -41,7 +41,7 @@ def test_kind_is_the_leading_verb_phrase(heading: str, kind: str) -> None:
 
 
 def test_heading_verbs_give_exactly_the_contract_kinds() -> None:
-    """Every kind a heading can get is one of CONTRACT §5's, and every one of those is reachable."""
+    """Every kind a heading can get is one of docs/INTERFACE.md §5's, and every one of those is reachable."""
     assert set(KIND_VERBS.values()) == set(ITEM_KINDS)
     assert FALLBACK_KIND in ITEM_KINDS
 

@@ -1,4 +1,4 @@
-"""normalize_text and its helpers: CONTRACT §4 rules 2-5, by example and by property."""
+"""normalize_text and its helpers: docs/INTERFACE.md §4 rules 2-5, by example and by property."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ def test_naive_extraction_text_reads_as_the_normalized_text(seed: Path) -> None:
 
 
 RUNNING_HEAD = "苏州市人民政府常务会议纪要"
-# The three ways CONTRACT §4 rule 1 names page numbers, taken in turn.
+# The three ways docs/INTERFACE.md §4 rule 1 names page numbers, taken in turn.
 PAGE_NUMBER_STYLES = ("— {} —", "－{}－", "- {} -")
 
 
