@@ -354,21 +354,28 @@ def _em_cell(glyph: _Glyph, neighbour: _Glyph) -> bool:
     return _is_cjk(glyph.text) or (glyph.text in _ASCII_BRACKETS and _is_cjk(neighbour.text))
 
 
-def _em_grid(glyphs: list[_Glyph], size: float) -> tuple[float, float | None]:
-    """The line's CJK grid: the advance from one cell to the next, and where its first cell starts
-    (None when the line does not open with CJK cells), fitted to all its CJK glyphs.
+@dataclass
+class _Grid:
+    pitch: float  # the advance from one CJK cell to the next
+    start: float | None  # where the line's first cell starts; None when it does not open with CJK
+    cells: dict[int, float]  # glyph index → where its cell starts, for the glyphs in CJK runs
+
+
+def _em_grid(glyphs: list[_Glyph], size: float) -> _Grid:
+    """The line's CJK grid, fitted to all its CJK glyphs.
 
     Set solid, every CJK character advances one em (a justified line a little more). The box height
     (`size`) is the detector's guess, off by up to 10 %; one glyph's start is the recognizer's
     column, off by up to a third of an em, and single steps come out bimodal (the columns are
     quantized). A straight line through all the cells of each run of CJK glyphs (cells counted
-    by rounding each step) is steady: its slope is the pitch, the first run's intercept the start."""
+    by rounding each step) is steady: its slope is the pitch, each run's intercept where the run
+    starts, and every glyph of the run sits in its cell from there."""
     steps = [b.x0 - a.x0 for a, b in itertools.pairwise(glyphs)
              if _is_cjk(a.text) and _is_cjk(b.text) and 0.5 * size < b.x0 - a.x0 < 1.5 * size]
     if len(steps) < 3:
-        return size, None
+        return _Grid(size, None, {})
     rough = statistics.fmean(steps)  # not the median: single steps are bimodal
-    runs: list[list[tuple[int, float]]] = []  # (cell, start) of each glyph, per run of CJK cells
+    runs: list[list[tuple[int, int, float]]] = []  # (glyph index, cell, start), per run of CJK cells
     previous: _Glyph | None = None
     for index, glyph in enumerate(glyphs):
         neighbour = glyphs[index + 1] if index + 1 < len(glyphs) else previous or glyph
@@ -377,23 +384,28 @@ def _em_grid(glyphs: list[_Glyph], size: float) -> tuple[float, float | None]:
             continue
         start = glyph.x0 - (0.5 * rough if glyph.text in _OPENING else 0.0)
         if previous is None:
-            runs.append([(0, start)])
+            runs.append([(index, 0, start)])
         else:
-            cell, before = runs[-1][-1]
-            runs[-1].append((cell + max(1, round((start - before) / rough)), start))
+            _, cell, before = runs[-1][-1]
+            runs[-1].append((index, cell + max(1, round((start - before) / rough)), start))
         previous = glyph
     spread = covariance = 0.0
     for run in runs:
-        mean_cell = statistics.fmean(cell for cell, _ in run)
-        mean_start = statistics.fmean(start for _, start in run)
-        spread += sum((cell - mean_cell) ** 2 for cell, _ in run)
-        covariance += sum((cell - mean_cell) * (start - mean_start) for cell, start in run)
+        mean_cell = statistics.fmean(cell for _, cell, _ in run)
+        mean_start = statistics.fmean(start for _, _, start in run)
+        spread += sum((cell - mean_cell) ** 2 for _, cell, _ in run)
+        covariance += sum((cell - mean_cell) * (start - mean_start) for _, cell, start in run)
     pitch = covariance / spread if spread else rough
     if not 0.6 * size < pitch < 1.6 * size:  # a degenerate fit: keep the rough figure
         pitch = rough
-    opens_with_cells = bool(runs) and _em_cell(glyphs[0], glyphs[1] if len(glyphs) > 1 else glyphs[0])
-    first = runs[0] if opens_with_cells and len(runs[0]) >= 2 else None
-    return pitch, statistics.median(start - cell * pitch for cell, start in first) if first else None
+    cells: dict[int, float] = {}
+    starts: list[float] = []
+    for run in runs:
+        origin = statistics.median(start - cell * pitch for _, cell, start in run)
+        starts.append(origin)
+        cells.update((index, origin + cell * pitch) for index, cell, _ in run)
+    opens_with_cells = bool(runs) and runs[0][0][0] == 0 and len(runs[0]) >= 2
+    return _Grid(pitch, starts[0] if opens_with_cells else None, cells)
 
 
 def _gap_text(previous: _Glyph, glyph: _Glyph, previous_x1: float, pitch: float, size: float) -> str:
@@ -424,12 +436,18 @@ def _line(pieces: list[_Piece], page: int) -> TextLine:
             # The recognizer's glyph boxes may run on into a gap; a CJK character is one em wide.
             ends.append(piece.x1 if last else glyph.x0 + size if _is_cjk(glyph.text) else glyph.x1)
             glyphs.append(glyph)
-    pitch, grid_start = _em_grid(glyphs, size)
+    grid = _em_grid(glyphs, size)
+    pitch, grid_start = grid.pitch, grid.start
     parts: list[str] = []
     for index, glyph in enumerate(glyphs):
         if index:
             parts.append(_gap_text(glyphs[index - 1], glyph, ends[index - 1], pitch, size))
         parts.append(glyph.text)
+    # Glyph boxes as the text layer gives them (an attendance grid is read from them): a CJK
+    # character fills its cell of the fitted grid; anything else keeps the recognizer's extent.
+    boxes = tuple((glyph.text, grid.cells[index], grid.cells[index] + pitch) if index in grid.cells
+                  else (glyph.text, glyph.x0, max(glyph.x0, ends[index]))
+                  for index, glyph in enumerate(glyphs))
     measured = grid_start is not None or pitch != size
     chars = [len(piece.glyphs) or 1 for piece in pieces]
     confidence = sum(piece.score * n for piece, n in zip(pieces, chars, strict=True)) / sum(chars)
@@ -438,7 +456,7 @@ def _line(pieces: list[_Piece], page: int) -> TextLine:
     return TextLine(page=page, x0=pieces[0].x0 if grid_start is None else grid_start,
                     x1=max(piece.x1 for piece in pieces), top=top, bottom=bottom, text="".join(parts),
                     size=pitch if measured else size, fontname="OCR", baseline=bottom - 0.12 * size,
-                    confidence=confidence)
+                    confidence=confidence, glyphs=boxes)
 
 
 def mean_confidence(lines: list[TextLine]) -> float | None:

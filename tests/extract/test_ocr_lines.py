@@ -22,6 +22,7 @@ from extract.ocr import (
 )
 from extract.pdf import _check_ocr_confidence, positioned_layer
 from extract.textlayer import TextLine
+from transform.paragraphs import paragraphs_from_layer
 
 SCALE = OCR_DPI / 72  # pixels per point
 PAGE_W, PAGE_H = 595.0, 842.0
@@ -157,3 +158,19 @@ def test_drop_seals_takes_the_seal_off_and_leaves_text_under_it_and_red_text() -
     assert (cleaned[300:330, 190:410] < 80).all()  # the ink under it is still ink
     assert (cleaned[40:90, 100:150] == (219, 0, 0)).all()  # red text stays, read as ink
     assert (cleaned[200:240, 260:340] > 200).all()  # paper inside the ring is paper
+
+
+def test_an_ocr_name_grid_is_read_from_its_cells_like_a_text_layer_s() -> None:
+    # `陆春云` fills the first line to the margin, `江　海` opens the next: the words cannot tell
+    # whether the line break ends an entry (`陆春云江 海` is what they guess), the cells can. OCR
+    # lines carry glyph boxes on the fitted grid, so the grid reader sees them.
+    first = _box("出席：张三丰李四光陈晓明赵钱孙周吴郑陆春云", 79.0, 200.0, jitter=0.15,
+                 em_gaps={6: 1.0, 9: 1.0, 12: 1.0, 15: 1.0, 18: 1.0})
+    second = _box("江海顾建明刘德华", 127.0, 229.0, jitter=0.15, em_gaps={1: 1.0, 2: 1.0, 5: 1.0})
+    lines = _lines([first, second])
+    assert all(len(line.glyphs) == len(line.text.replace(" ", "")) for line in lines)
+    assert [round(x0) for _, x0, _ in lines[0].glyphs[3:7]] == [127, 143, 159, 191]  # cells, not jitter
+    layer = positioned_layer("ocr", lines, 1, PAGE_W, PAGE_H)
+    [paragraph] = paragraphs_from_layer(layer)
+    assert paragraph.text == "出席：张三丰 李四光 陈晓明 赵钱孙 周吴郑 陆春云 江海 顾建明 刘德华"
+    assert paragraph.ocr and paragraph.ocr_confidence == pytest.approx(0.99)
