@@ -282,7 +282,7 @@ def fetch_entries(entries: Sequence[ListingEntry], source: Source, data_dir: Dat
             if row is None or row["status"] != "failed":
                 fresh.add(entry.url)
             to_fetch.append(entry)
-        fetcher = EntryFetcher(source, manifest, client, RawStore(data_dir.raw))
+        fetcher = EntryFetcher(source, manifest, client, RawStore(data_dir.raw_store))
         done = 0
         with ThreadPoolExecutor(max_workers=max(1, source.politeness.max_concurrency),
                                 thread_name_prefix=f"fetch-{source.name}") as pool:

@@ -327,7 +327,8 @@ class Manifest:
 
     # -- documents -------------------------------------------------------------------------------
 
-    def record_document(self, *, sha256: str, ext: str, size: int, raw_path: Path, source: str, url: str,
+    def record_document(self, *, sha256: str, ext: str, size: int, raw_path: Path | str, source: str,
+                        url: str,
                         detail_url: str | None, title: str | None, minutes_no: str | None,
                         published_at: datetime | None, now: datetime) -> tuple[bool, bool]:
         """Remember bytes seen at a URL. Returns (new document, new (url, bytes) pair)."""

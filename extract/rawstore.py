@@ -1,7 +1,8 @@
-"""Original bytes, content-addressed: data/raw/<sha256[:2]>/<sha256>.<ext> (docs/INTERFACE.md §3).
+"""Original bytes, content-addressed: raw/<sha256[:2]>/<sha256>.<ext> (docs/INTERFACE.md §3).
 
-Written once, atomically (temp file in the same folder, fsync, rename), never modified or deleted:
-whatever the parser does later, the document as published can be read again.
+Written once, atomically, never modified or deleted: whatever the parser does later, the document
+as published can be read again. Locally: temp file in the same folder, fsync, rename. On object
+storage (extract/datadir.py): one PUT, which is visible whole or not at all.
 """
 
 from __future__ import annotations
@@ -12,44 +13,74 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from extract.datadir import Storage, is_storage_url, read_url
+
 
 @dataclass(frozen=True)
 class StoredBlob:
     sha256: str
-    path: Path
+    path: Path | str  # a local path; on object storage the blob's s3:// URL
     size: int
 
 
 class RawStore:
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path | Storage) -> None:
+        self.storage = root if isinstance(root, Storage) else Storage.local(root)
+
+    @property
+    def root(self) -> Path:
+        return Path(self.storage.base)
 
     def put(self, data: bytes, ext: str) -> StoredBlob:
         sha = hashlib.sha256(data).hexdigest()
-        path = self.path_for(sha, ext)
-        if not path.exists():  # same bytes, same name: already stored, never rewritten
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{sha[:8]}-", suffix=".part")
-            try:
-                with os.fdopen(descriptor, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temp_name, path)
-            except BaseException:
-                Path(temp_name).unlink(missing_ok=True)
-                raise
-        return StoredBlob(sha256=sha, path=path, size=len(data))
+        name = self._relative(sha, ext)
+        if not self.storage.exists(name):  # same bytes, same name: already stored, never rewritten
+            if self.storage.is_local:
+                self._put_local(Path(self.storage.path(name)), sha, data)
+            else:
+                with self.storage.fs.open_output_stream(self.storage.path(name)) as stream:
+                    stream.write(data)
+        return StoredBlob(sha256=sha, path=self.path_for(sha, ext), size=len(data))
 
     def get(self, sha: str) -> bytes:
-        return self.find(sha).read_bytes()
+        return self.storage.read_bytes(self._find(sha))
 
-    def find(self, sha: str) -> Path:
-        """The stored file of a hash, whatever its extension."""
-        for path in (self.root / sha[:2]).glob(f"{sha}.*"):
-            if not path.name.endswith(".part"):
-                return path
-        raise FileNotFoundError(f"no raw blob {sha} under {self.root}")
+    def file_name(self, sha: str) -> str:
+        """The stored file's name (`<sha>.<ext>`), whatever its extension; FileNotFoundError if none."""
+        return self._find(sha).rsplit("/", 1)[-1]
 
-    def path_for(self, sha: str, ext: str) -> Path:
-        return self.root / sha[:2] / f"{sha}.{ext.lstrip('.').lower()}"
+    def path_for(self, sha: str, ext: str) -> Path | str:
+        """Where a blob lives: a local path, or its s3:// URL on object storage."""
+        name = self._relative(sha, ext)
+        return Path(self.storage.path(name)) if self.storage.is_local else self.storage.url(name)
+
+    def _find(self, sha: str) -> str:
+        for path in self.storage.files(sha[:2]):
+            file_name = path.rsplit("/", 1)[-1]
+            if file_name.startswith(f"{sha}.") and not file_name.endswith(".part"):
+                return self.storage.relative(path)
+        raise FileNotFoundError(f"no raw blob {sha} under {self.storage.url_prefix}")
+
+    @staticmethod
+    def _relative(sha: str, ext: str) -> str:
+        return f"{sha[:2]}/{sha}.{ext.lstrip('.').lower()}"
+
+    @staticmethod
+    def _put_local(path: Path, sha: str, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{sha[:8]}-", suffix=".part")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp_name, path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+
+
+def read_raw(location: Path | str) -> bytes:
+    """The bytes of a stored blob, by what StoredBlob.path / FetchedDocument.raw_path say."""
+    text = str(location)
+    return read_url(text) if is_storage_url(text) else Path(text).read_bytes()

@@ -17,6 +17,7 @@ from prefect.task_runners import ProcessPoolTaskRunner
 from flows import tasks
 from flows.artifacts import publish_artifacts
 from flows.console import console_level, set_console_level
+from flows.dask import dask_address_from_env, extract_on_dask
 from pipeline.run import Batch, Run, Stages, run
 from pipeline.summary import RunSummary
 from transform.record import MinutesRecord
@@ -25,10 +26,13 @@ from transform.record import MinutesRecord
 def run_flow(flow: str, source: str | None, body: Callable[[Run], None], *, ocr: bool = True) -> RunSummary:
     """Run `body` as this flow run: Prefect tasks, its logger and id; artifacts at the end.
     `ocr` off: scanned pages are not read (scans stay quarantined no_text_layer)."""
+    dask_address = dask_address_from_env()
     stage_functions = Stages(discover=tasks.discover, fetch=tasks.fetch, extract=tasks.extract,
                              load=tasks.load, record_run=tasks.record_run,
                              snapshot_fetch_failures=tasks.snapshot_fetch_failures, publish=tasks.publish,
-                             extract_in_parallel=extract_in_processes)
+                             extract_in_parallel=extract_on_dask(dask_address) if dask_address
+                             else extract_in_processes,
+                             parallel_min_documents=1 if dask_address else None)
     flow_run_id = flow_run.get_id()
     current = Run(flow, source, run_id=str(flow_run_id) if flow_run_id else None,
                   logger=get_run_logger(), stage_functions=stage_functions, ocr=ocr)

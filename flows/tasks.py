@@ -30,6 +30,9 @@ discover = task(stages.discover, name="discover", retries=2, retry_delay_seconds
 fetch = task(stages.fetch, name="fetch", retries=2, retry_delay_seconds=[5, 30],
              retry_condition_fn=worth_retrying, timeout_seconds=60 * 60, cache_policy=NO_CACHE)
 extract = task(stages.extract, name="extract", timeout_seconds=60 * 60, cache_policy=NO_CACHE)
+# The same stage for a Dask worker on another machine: bytes or storage URLs in, no local paths.
+extract_portable = task(stages.extract_portable, name="extract", timeout_seconds=60 * 60,
+                        cache_policy=NO_CACHE)
 load = task(stages.load, name="load", timeout_seconds=30 * 60, cache_policy=NO_CACHE)
 record_run = task(stages.record_run, name="record-run", retries=2, retry_delay_seconds=5,
                   cache_policy=NO_CACHE)

@@ -2,7 +2,7 @@
 
 The recipe is the POSIX one: write a temp file in the target's folder, fsync it, rename it over
 the target (atomic within one file system), then fsync the folder so the rename itself survives
-a power cut.
+a power cut. On object storage there is no rename, and no need for one: see write_stored.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
+
+from extract.datadir import Storage
 
 TEMP_GLOB = ".*.tmp"  # the temp files of write_atomically; a killed writer's leftovers match this
 
@@ -43,3 +45,15 @@ def fsync_path(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def write_stored(storage: Storage, path: str, write: Callable[[BinaryIO], None], *,
+                 sync_folder: bool = True) -> None:
+    """Write the file at `path` (a filesystem path of `storage`) so no reader sees part of it:
+    locally through write_atomically; on object storage in place, since an object becomes visible
+    only once its upload completes (a writer killed before that leaves nothing)."""
+    if storage.is_local:
+        write_atomically(Path(path), write, sync_folder=sync_folder)
+        return
+    with storage.fs.open_output_stream(path) as stream:
+        write(stream)

@@ -19,21 +19,30 @@ How the lake stays right without a database:
 
 A file per batch (default 200 documents) rather than per document keeps the file count, and
 so the cost of opening files at load time, low for a large corpus.
+
+On object storage (MINUTES_STORE_URL, extract/datadir.py) the same rules hold without a rename:
+an S3 object is visible whole or not at all, so each file is written in place, the data files
+first and the `documents` file last, and every reader lists only batches with a `documents` file.
+The lock then lives on the loading machine (`LOCAL_LOCKS`): one process loads a lake at a time,
+the flow process, as the flows already arrange.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from load.files import TEMP_GLOB, fsync_path, write_atomically
+from extract.datadir import Storage
+from load.files import fsync_path, write_stored
 from load.locks import file_lock
 from load.rows import DocumentMeta, RunRow, partition_year, run_row, table_rows
 from load.tables import DOCUMENT_TABLES, FETCH_FAILURES, RUNS, SCHEMAS
@@ -43,13 +52,20 @@ FETCH_FAILURES_FILE = "snapshot.parquet"
 
 DEFAULT_BATCH_DOCS = 200
 LOCK_NAME = ".lock"
+# Lock files of lakes on object storage: per machine, named after the lake's URL.
+LOCAL_LOCKS = Path(tempfile.gettempdir()) / "minutes-lake-locks"
 _RUN_ID = re.compile(r"^[A-Za-z0-9._-]{1,200}$")
 
 DocRows = dict[str, list[dict]]
+LakeRoot = Path | Storage  # a local folder, or a folder on object storage
+
+
+def lake_storage_of(lake_root: LakeRoot) -> Storage:
+    return lake_root if isinstance(lake_root, Storage) else Storage.local(lake_root)
 
 
 def write_documents(
-    lake_root: Path,
+    lake_root: LakeRoot,
     items: Iterable[tuple[DocumentMeta, MinutesRecord]],
     *,
     batch_docs: int = DEFAULT_BATCH_DOCS,
@@ -64,46 +80,71 @@ def write_documents(
     for meta, record in items:
         pending[meta.doc_id] = (partition_year(meta, record), table_rows(meta, record))
         if len(pending) >= batch_docs:
-            written += _flush(lake_root, pending)
+            written += _flush(lake_storage_of(lake_root), pending)
             pending = {}
-    return written + _flush(lake_root, pending)
+    return written + _flush(lake_storage_of(lake_root), pending)
 
 
-def write_run(lake_root: Path, run: RunRow) -> None:
+def write_run(lake_root: LakeRoot, run: RunRow) -> None:
     """Record a run (again: a later call for the same run_id replaces the row)."""
     if not _RUN_ID.match(run.run_id):
         raise ValueError(f"run_id {run.run_id!r} must be letters, digits, '.', '_' or '-'")
     table = pa.Table.from_pylist([run_row(run)], schema=SCHEMAS[RUNS])
-    target = lake_root / RUNS / f"year={run.started_at.year}" / f"{run.run_id}.parquet"
-    with file_lock(lake_lock_path(lake_root), what="the lake"):  # a sweep clears temp files
-        _write_parquet(target, table)
+    storage = lake_storage_of(lake_root)
+    target = storage.path(RUNS, f"year={run.started_at.year}", f"{run.run_id}.parquet")
+    with file_lock(lake_lock_path(storage), what="the lake"):  # a sweep clears temp files
+        _write_parquet(storage, target, table)
 
 
-def write_fetch_failures(lake_root: Path, rows: list[dict]) -> None:
+def write_fetch_failures(lake_root: LakeRoot, rows: list[dict]) -> None:
     """Replace the snapshot of URLs that failed and have not succeeded since (one file, atomic)."""
+    storage = lake_storage_of(lake_root)
     table = pa.Table.from_pylist(rows, schema=SCHEMAS[FETCH_FAILURES])
-    with file_lock(lake_lock_path(lake_root), what="the lake"):
-        _write_parquet(fetch_failures_file(lake_root), table)
+    with file_lock(lake_lock_path(storage), what="the lake"):
+        _write_parquet(storage, storage.path(FETCH_FAILURES, FETCH_FAILURES_FILE), table)
 
 
-def fetch_failures_file(lake_root: Path) -> Path:
-    return lake_root / FETCH_FAILURES / FETCH_FAILURES_FILE
+def fetch_failures_files(lake_root: LakeRoot) -> list[PurePath]:
+    """The fetch-failures snapshot, once one was written (as lake_files gives paths)."""
+    storage = lake_storage_of(lake_root)
+    if not storage.exists(FETCH_FAILURES, FETCH_FAILURES_FILE):
+        return []
+    path = storage.path(FETCH_FAILURES, FETCH_FAILURES_FILE)
+    return [Path(path) if storage.is_local else PurePosixPath(path)]
 
 
-def lake_files(lake_root: Path, table: str) -> list[Path]:
-    """The Parquet files of one dataset, committed or not, in batch order."""
-    return sorted((lake_root / table).glob("year=*/*.parquet"), key=lambda path: path.name)
+def lake_files(lake_root: LakeRoot, table: str) -> list[PurePath]:
+    """The Parquet files of one dataset, committed or not, in batch order: local paths, or the
+    object storage's own paths (`bucket/prefix/lake/…`) as PurePosixPath."""
+    storage = lake_storage_of(lake_root)
+    found = [path for path in storage.files(table)
+             if _is_batch_file(path) and PurePosixPath(path).parent.name.startswith("year=")]
+    as_path = Path if storage.is_local else PurePosixPath
+    return sorted((as_path(path) for path in found), key=lambda path: path.name)
 
 
-def batch_of(path: Path) -> str:
+def batch_of(path: PurePath) -> str:
     return path.stem
 
 
-def lake_lock_path(lake_root: Path) -> Path:
-    return lake_root / LOCK_NAME
+def lake_lock_path(lake_root: LakeRoot) -> Path:
+    storage = lake_storage_of(lake_root)
+    if storage.is_local:
+        return Path(storage.base) / LOCK_NAME
+    return LOCAL_LOCKS / f"{hashlib.sha256(storage.url_prefix.encode()).hexdigest()[:16]}.lock"
 
 
-def compact(lake_root: Path) -> int:
+def _is_batch_file(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return name.endswith(".parquet") and not name.startswith(".")
+
+
+def _is_temp_file(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def compact(lake_root: LakeRoot) -> int:
     """Maintenance: merge every year partition made of several batches into one batch.
 
     Returns the number of partitions merged. Not part of a run: many small runs (one batch each)
@@ -113,67 +154,68 @@ def compact(lake_root: Path) -> int:
     get a new batch id: the next publish reloads them once — which is why a run does not compact
     on its own.
     """
+    storage = lake_storage_of(lake_root)
     merged = 0
-    with file_lock(lake_lock_path(lake_root), what="the lake"):
-        _sweep(lake_root)
-        by_year: dict[str, list[Path]] = defaultdict(list)
-        for path in lake_files(lake_root, "documents"):
+    with file_lock(lake_lock_path(storage), what="the lake"):
+        _sweep(storage)
+        by_year: dict[str, list[PurePath]] = defaultdict(list)
+        for path in lake_files(storage, "documents"):
             by_year[path.parent.name].append(path)
         for year_dir, documents_files in sorted(by_year.items()):
             if len(documents_files) < 2:
                 continue
-            batch = _next_batch_id(lake_root)
+            batch = _next_batch_id(storage)
             for table in DOCUMENT_TABLES:  # `documents` last: it commits the merged batch
-                parts = [_read(lake_root / table / year_dir / path.name) for path in documents_files]
+                parts = [_read(storage, storage.path(table, year_dir, path.name)) for path in documents_files]
                 parts = [part for part in parts if part is not None]
                 if parts:
                     combined = pa.concat_tables(parts, promote_options="default")
-                    _write_parquet(lake_root / table / year_dir / f"{batch}.parquet", combined)
+                    _write_parquet(storage, storage.path(table, year_dir, f"{batch}.parquet"), combined)
             merged += 1
-        _sweep(lake_root)
+        _sweep(storage)
     return merged
 
 
-def _flush(lake_root: Path, pending: dict[str, tuple[int, DocRows]]) -> int:
+def _flush(storage: Storage, pending: dict[str, tuple[int, DocRows]]) -> int:
     by_year: dict[int, list[DocRows]] = defaultdict(list)
     for year, rows in pending.values():
         by_year[year].append(rows)
-    with file_lock(lake_lock_path(lake_root), what="the lake"):
+    with file_lock(lake_lock_path(storage), what="the lake"):
         for year, documents in sorted(by_year.items()):
-            _write_batch(lake_root, year, documents)
-        _sweep(lake_root)
+            _write_batch(storage, year, documents)
+        _sweep(storage)
     return len(pending)
 
 
-def _write_batch(lake_root: Path, year: int, documents: list[DocRows]) -> None:
-    batch = _next_batch_id(lake_root)
+def _write_batch(storage: Storage, year: int, documents: list[DocRows]) -> None:
+    batch = _next_batch_id(storage)
     folders = []
     for table in DOCUMENT_TABLES:
-        if table == "documents":  # the other tables' files are durable before the commit
+        if table == "documents" and storage.is_local:  # the other tables' files are durable first
             for folder in folders:
-                fsync_path(folder)
+                fsync_path(Path(folder))
         rows = [row for document in documents for row in document[table]]
         if rows:
-            target = lake_root / table / f"year={year}" / f"{batch}.parquet"
-            _write_parquet(target, pa.Table.from_pylist(rows, schema=SCHEMAS[table]),
+            target = storage.path(table, f"year={year}", f"{batch}.parquet")
+            _write_parquet(storage, target, pa.Table.from_pylist(rows, schema=SCHEMAS[table]),
                            sync_folder=table == "documents")
-            folders.append(target.parent)
+            folders.append(str(PurePosixPath(target).parent))
 
 
-def _next_batch_id(lake_root: Path) -> str:
+def _next_batch_id(lake_root: LakeRoot) -> str:
     """Nanosecond clock, zero-padded so names sort as numbers; never behind an existing batch."""
     newest = max((int(batch_of(p)) for p in lake_files(lake_root, "documents")), default=0)
     return f"{max(time.time_ns(), newest + 1):020d}"
 
 
-def _sweep(lake_root: Path) -> None:
+def _sweep(storage: Storage) -> None:
     """Drop superseded documents from older batches, uncommitted batches and temp files.
 
     Caller holds the exclusive lake lock.
     """
-    documents_files = lake_files(lake_root, "documents")
+    documents_files = lake_files(storage, "documents")
     doc_ids = {
-        batch_of(path): pq.ParquetFile(path).read(columns=["doc_id"]).column("doc_id").to_pylist()
+        batch_of(path): read_lake_file(storage, str(path), ["doc_id"]).column("doc_id").to_pylist()
         for path in documents_files
     }
     newest: dict[str, str] = {}
@@ -185,33 +227,43 @@ def _sweep(lake_root: Path) -> None:
         stale = [doc_id for doc_id in doc_ids[batch] if newest[doc_id] != batch]
         if stale:
             for table in DOCUMENT_TABLES:  # `documents` last, as when writing
-                _drop_documents(lake_root / table / path.parent.name / path.name, stale)
+                _drop_documents(storage, storage.path(table, path.parent.name, path.name), stale)
     committed = set(doc_ids)
     for table in DOCUMENT_TABLES:
-        for path in lake_files(lake_root, table):
+        for path in lake_files(storage, table):
             if batch_of(path) not in committed:
-                path.unlink()
-    for leftover in lake_root.glob(f"*/year=*/{TEMP_GLOB}"):
-        leftover.unlink()
+                storage.delete(str(path))
+    for table in (*DOCUMENT_TABLES, RUNS):
+        for leftover in filter(_is_temp_file, storage.files(table)):
+            storage.delete(leftover)
 
 
-def _drop_documents(path: Path, doc_ids: list[str]) -> None:
-    table = _read(path)
+def _drop_documents(storage: Storage, path: str, doc_ids: list[str]) -> None:
+    table = _read(storage, path)
     if table is None:
         return
     kept = table.filter(pc.invert(pc.is_in(table.column("doc_id"), value_set=pa.array(doc_ids))))
     if kept.num_rows == 0:
-        path.unlink()
+        storage.delete(path)
     elif kept.num_rows < table.num_rows:
-        _write_parquet(path, kept)
+        _write_parquet(storage, path, kept)
 
 
-def _read(path: Path) -> pa.Table | None:
-    # ParquetFile, not pq.read_table: no hive `year` column inferred from the folder name.
-    return pq.ParquetFile(path).read() if path.exists() else None
+def read_lake_file(storage: Storage, path: str, columns: list[str] | None = None) -> pa.Table:
+    """One batch file as written (ParquetFile, not pq.read_table: no hive `year` column inferred
+    from the folder name)."""
+    with storage.fs.open_input_file(path) as handle:
+        return pq.ParquetFile(handle).read(columns=columns)
 
 
-def _write_parquet(target: Path, table: pa.Table, *, sync_folder: bool = True) -> None:
+def _read(storage: Storage, path: str, columns: list[str] | None = None) -> pa.Table | None:
+    try:
+        return read_lake_file(storage, path, columns)
+    except FileNotFoundError:
+        return None
+
+
+def _write_parquet(storage: Storage, target: str, table: pa.Table, *, sync_folder: bool = True) -> None:
     """Atomic (see load/files.py); `sync_folder=False`: the caller fsyncs the folder later."""
-    write_atomically(target, lambda handle: pq.write_table(table, handle, compression="zstd"),
-                     sync_folder=sync_folder)
+    write_stored(storage, target, lambda handle: pq.write_table(table, handle, compression="zstd"),
+                 sync_folder=sync_folder)

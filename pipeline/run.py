@@ -52,6 +52,9 @@ class Stages:
     publish: Callable[[DataDir], object] = stages.publish
     # None: extraction stays in this process.
     extract_in_parallel: ParallelExtract | None = None
+    # Fewest documents worth extracting in parallel; None: PARALLEL_MIN_DOCUMENTS (or its variable).
+    # A cluster named by the user takes every run (1): its workers are already up.
+    parallel_min_documents: int | None = None
 
 
 class Run:
@@ -181,9 +184,11 @@ class Run:
         return extracted
 
     def _extract_batches(self, documents: Batch) -> Iterator[tuple[Batch, list[MinutesRecord]]]:
-        threshold = int(os.environ.get(PARALLEL_MIN_DOCUMENTS_ENV) or PARALLEL_MIN_DOCUMENTS)
+        threshold = (self.stages.parallel_min_documents
+                     or int(os.environ.get(PARALLEL_MIN_DOCUMENTS_ENV) or PARALLEL_MIN_DOCUMENTS))
         parallel = self.stages.extract_in_parallel
-        if parallel is not None and len(documents) >= threshold and (os.cpu_count() or 1) > 1:
+        if parallel is not None and len(documents) >= threshold and (
+                (os.cpu_count() or 1) > 1 or self.stages.parallel_min_documents):
             # A few large batches, one per worker at a time; small enough that progress moves.
             workers = os.cpu_count() or 2
             size = max(1, min(stages.EXTRACT_BATCH, -(-len(documents) // (workers * 4))))

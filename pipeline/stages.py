@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from extract import crawl
 from extract.datadir import DataDir
 from extract.manifest import Manifest
+from extract.rawstore import read_raw
 from extract.sources import Source
+from extract.stored_documents import PortableDocument, portable
 from load import lake
 from load.publish import PublishReport
 from load.publish import publish as publish_warehouse
@@ -24,7 +25,7 @@ from load.rows import DocumentMeta, RunRow, fetch_failure_row
 from pipeline.document import process_document
 from pipeline.progress import report
 from pipeline.record_cache import document_hints
-from transform.record import PARSER_VERSION, MinutesRecord
+from transform.record import PARSER_VERSION, DocHints, MinutesRecord
 
 FETCH_BATCH = 100
 EXTRACT_BATCH = 50
@@ -73,26 +74,41 @@ def extract(documents: list[crawl.FetchedDocument], ocr: bool = True) -> list[Mi
     """
     records = []
     for doc in documents:
-        records.append(process_document(Path(doc.raw_path).read_bytes(), doc.suffix, document_hints(doc),
-                                        ocr=ocr))
+        records.append(process_document(read_raw(doc.raw_path), doc.suffix, document_hints(doc), ocr=ocr))
         report().advance("extract", 1)
     return records
 
 
+def portable_parameters(documents: list[crawl.FetchedDocument]) -> dict[str, Any]:
+    """extract_portable's parameters for a batch: bytes or storage URLs, never local paths, so the
+    batch can be parsed on a machine that shares nothing with this one but the object store."""
+    return {"documents": [portable(doc) for doc in documents],
+            "hints": [document_hints(doc) for doc in documents]}
+
+
+def extract_portable(documents: list[PortableDocument], hints: list[DocHints],
+                     ocr: bool = True) -> list[MinutesRecord]:
+    """`extract` for a worker elsewhere (a Dask cluster): the same records, from bytes or URLs.
+    Progress is the caller's to report, per batch: the worker's process has no one watching."""
+    return [process_document(doc.read(), doc.suffix, doc_hints, ocr=ocr)
+            for doc, doc_hints in zip(documents, hints, strict=True)]
+
+
 def load(data_dir: DataDir, extracted: list[Extracted]) -> int:
     """Write one batch of records to the Parquet lake (the warehouse is published once, at the end)."""
-    return lake.write_documents(data_dir.lake, [(document_meta(item), item.record) for item in extracted])
+    return lake.write_documents(data_dir.lake_store,
+                                [(document_meta(item), item.record) for item in extracted])
 
 
 def record_run(data_dir: DataDir, run: RunRow) -> None:
-    lake.write_run(data_dir.lake, run)
+    lake.write_run(data_dir.lake_store, run)
 
 
 def snapshot_fetch_failures(data_dir: DataDir) -> int:
     """The manifest's standing fetch failures → the lake's `fetch_failures` snapshot."""
     with Manifest(data_dir.manifest) as manifest:
         rows = [fetch_failure_row(dict(row)) for row in manifest.fetch_failures()]
-    lake.write_fetch_failures(data_dir.lake, rows)
+    lake.write_fetch_failures(data_dir.lake_store, rows)
     return len(rows)
 
 

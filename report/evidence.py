@@ -7,7 +7,6 @@ serves every paragraph on the page.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,12 +41,12 @@ class Evidence:
 def copy_original(raw: RawStore, doc_id: str, target_dir: Path) -> Path | None:
     """The raw file of doc_id copied to target_dir/<doc_id>.<ext>; None when the store lacks it."""
     try:
-        source = raw.find(doc_id)
+        name = raw.file_name(doc_id)
     except FileNotFoundError:
         return None
     target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / source.name
-    shutil.copyfile(source, target)  # a copy: the raw store is never exposed to edits of the site
+    target = target_dir / name
+    target.write_bytes(raw.get(doc_id))  # a copy (local or S3 store): the raw store is never exposed
     return target
 
 

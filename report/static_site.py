@@ -115,7 +115,7 @@ def _show(value: Any, missing: str = "—") -> str:
 def _write_site(site: Path, data: ReportData, data_dir: DataDir) -> tuple[int, int]:
     env = _environment()
     common = {"built_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "warehouse": str(data_dir.warehouse)}
-    raw = RawStore(data_dir.raw)
+    raw = RawStore(data_dir.raw_store)
     shutil.copyfile(Path(__file__).with_name("templates") / "style.css", site / "style.css")
 
     chart_dir = site / "charts"

@@ -22,4 +22,6 @@ def test_the_interface_documents_exist_and_name_every_command() -> None:
     interface = (REPO_ROOT / "docs" / "INTERFACE.md").read_text(encoding="utf-8")
     for command in ("run", "backfill", "ingest", "parse", "sql", "status", "report", "export", "--version"):
         assert f"`minutes {command}" in interface, command
-    assert "[sources.NAME]" in (REPO_ROOT / "docs" / "SOURCES.md").read_text(encoding="utf-8")
+    sources = (REPO_ROOT / "docs" / "SOURCES.md").read_text(encoding="utf-8")
+    for key in ("[sources.<name>]", "[defaults]", "platform =", "respect_robots"):
+        assert key in sources, key

@@ -125,7 +125,7 @@ class MinutesRecord:
         data.pop("page_count")
         data.pop("furniture")
         for para in data["paragraphs"]:
-            for internal in ("bbox", "ocr", "ocr_confidence"):  # warehouse columns, not CONTRACT §5
+            for internal in ("bbox", "ocr", "ocr_confidence"):  # warehouse columns, not the JSON record
                 para.pop(internal)
         return _iso_dates(data)
 

@@ -1,7 +1,8 @@
 -- Statements of load/warehouse.py `publish`, one block per `-- name:` line.
--- {table} is filled in from the fixed table list of load/tables.py; lake file lists arrive in
--- the variable `lake_files` (SET VARIABLE), since a file list cannot be a prepared parameter
--- of read_parquet.
+-- {table} is filled in from the fixed table list of load/tables.py. Each statement reads the lake
+-- files at hand as `lake_input` (every column plus `filename`): for a local lake the view
+-- `lake_input_files` over the variable `lake_files` (SET VARIABLE: a file list cannot be a prepared
+-- parameter of read_parquet); for a lake on object storage an Arrow table of the same shape.
 
 -- name: schema_migrations
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -20,7 +21,7 @@ INSERT INTO schema_migrations VALUES ($version, $name, now()::TIMESTAMP);
 -- The newest lake batch of every document: the rows that count (see load/lake.py).
 CREATE OR REPLACE TEMP TABLE lake_current AS
 SELECT doc_id, max(parse_filename(filename, true)) AS lake_batch
-FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true)
+FROM lake_input
 GROUP BY doc_id;
 
 -- name: lake_current_empty
@@ -44,13 +45,21 @@ SELECT DISTINCT lake_batch FROM lake_current WHERE doc_id IN (SELECT doc_id FROM
 -- name: set_lake_files
 SET VARIABLE lake_files = $files;
 
+-- name: lake_input_files
+CREATE OR REPLACE TEMP VIEW lake_input AS
+SELECT * FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false,
+                           union_by_name = true);
+
+-- name: drop_lake_input
+DROP VIEW IF EXISTS lake_input;
+
 -- name: delete_stale
 DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM stale_documents);
 
 -- name: insert_current
 INSERT INTO {table} BY NAME
 SELECT lake.* EXCLUDE (filename)
-FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true) AS lake
+FROM lake_input AS lake
 SEMI JOIN lake_current AS cur
   ON lake.doc_id = cur.doc_id AND parse_filename(lake.filename, true) = cur.lake_batch
 WHERE lake.doc_id IN (SELECT doc_id FROM stale_documents);
@@ -58,7 +67,7 @@ WHERE lake.doc_id IN (SELECT doc_id FROM stale_documents);
 -- name: insert_current_documents
 INSERT INTO documents BY NAME
 SELECT lake.* EXCLUDE (filename), parse_filename(lake.filename, true) AS lake_batch
-FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true) AS lake
+FROM lake_input AS lake
 SEMI JOIN lake_current AS cur
   ON lake.doc_id = cur.doc_id AND parse_filename(lake.filename, true) = cur.lake_batch
 WHERE lake.doc_id IN (SELECT doc_id FROM stale_documents);
@@ -70,7 +79,7 @@ DELETE FROM runs;
 -- One row per run_id; should a run have been filed twice, the latest-finished copy wins.
 INSERT INTO runs BY NAME
 SELECT * EXCLUDE (filename)
-FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true)
+FROM lake_input
 QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY finished_at DESC NULLS LAST, filename DESC) = 1;
 
 -- name: delete_fetch_failures
@@ -80,7 +89,7 @@ DELETE FROM fetch_failures;
 -- The snapshot the last run wrote: URLs that failed and have not succeeded since.
 INSERT INTO fetch_failures BY NAME
 SELECT * EXCLUDE (filename)
-FROM read_parquet(getvariable('lake_files'), filename = true, hive_partitioning = false, union_by_name = true);
+FROM lake_input;
 
 -- name: count_rows
 SELECT count(*) FROM {table};

@@ -1,6 +1,6 @@
 """A real loader process for the crash and concurrency tests: lake batches, each published.
 
-    python tests/load/loader_proc.py DATA_DIR --count 100 --batch 20 [--start 0] [--version 1.0.0]
+    python -m tests.load.loader_proc DATA_DIR --count 100 --batch 20 [--start 0] [--version 1.0.0]
                                      [--pause-at POINT [--pause-step K]]
 
 Prints one line before each step (`writing K`, `publishing K`) and `done` at the end. With
@@ -23,10 +23,10 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from extract.datadir import DataDir
+from extract.datadir import DataDir, Storage
 from load import lake
 from load import publish as warehouse
 from load.lake import write_documents, write_run
@@ -62,11 +62,12 @@ def install(pauses: Pauses) -> None:
     sql = warehouse._sql
     replace_durably = warehouse.replace_durably
 
-    def write_parquet_pausing(target: Path, table: Any, **options: Any) -> None:
+    def write_parquet_pausing(storage: Storage, target: str, table: Any, **options: Any) -> None:
         # A new file in `documents/` is a batch commit (a sweep only rewrites existing ones).
-        if target.parent.parent.name == "documents" and not target.exists():
+        path = PurePosixPath(target)
+        if path.parent.parent.name == "documents" and not storage.exists(storage.relative(target)):
             pauses.reach("lake-commit")
-        write_parquet(target, table, **options)
+        write_parquet(storage, target, table, **options)
 
     def sql_pausing(name: str, **options: Any) -> str:
         if name == "delete_runs":  # the statement after the document tables, in the transaction
@@ -100,20 +101,21 @@ def main() -> None:
     pauses = Pauses(args.pause_at, args.pause_step)
     install(pauses)
     data_dir = DataDir(args.data_dir)
+    lake_root = data_dir.lake_store  # the data directory's lake/, or MINUTES_STORE_URL's
     started = dt.datetime.now(dt.UTC)
     done = 0
     for step, first in enumerate(range(args.start, args.start + args.count, args.batch)):
         pauses.current_step = step
         size = min(args.batch, args.start + args.count - first)
         print(f"writing {step}", flush=True)
-        write_documents(data_dir.lake, corpus(size, start=first, version=args.version), batch_docs=7)
+        write_documents(lake_root, corpus(size, start=first, version=args.version), batch_docs=7)
         done += size
         running = RunRow(args.run_id, "test", started, None, "running", args.count, done, done, 0)
-        write_run(data_dir.lake, running)
+        write_run(lake_root, running)
         print(f"publishing {step}", flush=True)
         publish(data_dir)
     pauses.current_step += 1
-    write_run(data_dir.lake, RunRow(args.run_id, "test", started, dt.datetime.now(dt.UTC), "completed",
+    write_run(lake_root, RunRow(args.run_id, "test", started, dt.datetime.now(dt.UTC), "completed",
                                     args.count, done, done, 0))
     publish(data_dir)
     print("done", flush=True)
