@@ -64,10 +64,11 @@ def illegible_scan() -> bytes:
 
 
 def field_accuracy(got: dict, expected: dict) -> tuple[int, int, list[str]]:
-    """How many fields of a record (its JSON form, docs/INTERFACE.md §5) match the answer key: every meeting field,
-    each agenda item's kind and heading, each clause, and each row of reviewed documents,
-    attendance and distribution (with all its fields). Rows are aligned as sequences, so one
-    missing row costs one row, not every row after it. Returns (right, total, what is wrong)."""
+    """How many fields of a record (its JSON form, docs/INTERFACE.md §5) match the answer key:
+    every meeting field, each agenda item's kind and heading, each clause, and each row of
+    reviewed documents, attendance and distribution (with all its fields). Rows are aligned as
+    sequences, so one missing row costs one row, not every row after it. Returns (right, total,
+    what is wrong)."""
     wrong: list[str] = []
     total = 0
     for name, value in expected["meeting"].items():

@@ -1,6 +1,7 @@
 """The demo corpus as a real warehouse: every file of the bundled demo site stored in the raw store,
 parsed by the one pipeline (OCR off), written to the lake and published to DuckDB — the plain
-functions the flows call, without Prefect (the report reads what a `minutes run` leaves; tests/cli covers the run).
+functions the flows call, without Prefect (the report reads what a `minutes run --no-ocr` leaves;
+tests/cli covers the run).
 """
 
 from __future__ import annotations
