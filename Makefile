@@ -17,7 +17,7 @@ APT_INSTALL = (DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Loc
 # Debian's postgresql (15 on bookworm) puts initdb off PATH, under its major version.
 PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb)
 
-.PHONY: run test lint bench bench-scale fonts office postgres browser clean
+.PHONY: run test lint bench bench-isolation bench-scale fonts office postgres browser clean
 # Debian's headless Chromium and its WebDriver, for the report's browser test (tests/report).
 BROWSER := /usr/bin/chromium /usr/bin/chromedriver
 
@@ -33,6 +33,10 @@ lint: $(DEV_STAMP)
 
 bench: $(STAMP) fonts
 	$(BIN)/python -m benchmarks.bench
+
+# Extraction in the capped worker process vs in-process, on the demo corpus (docs/SAFETY.md).
+bench-isolation: $(STAMP) fonts
+	$(BIN)/python -m benchmarks.extraction_isolation
 
 # The inputs of docs/SCALING.md: extraction on a real Dask cluster (1 and 2 workers), storage per
 # document, and the lake-on-S3 read routes (SeaweedFS from the dev extra).

@@ -27,10 +27,16 @@ from datetime import date, datetime
 
 from extract.datadir import DataDir
 from extract.detail_page import decode_html
-from extract.entry_fetch import EntryFetcher, FetchFailure
+from extract.entry_fetch import ATTACHMENT_CAP, EMPTY_DETAIL_PAGE, EntryFetcher, FetchFailure
 from extract.http import FetchError, PoliteClient
 from extract.listing import ListedLink, ListingEntry, in_window, next_pages, parse_listing
-from extract.local_files import LOCAL_SOURCE, SUFFIXES, register_local_file
+from extract.local_files import (
+    LOCAL_SOURCE,
+    SUFFIXES,
+    is_oversized,
+    oversized_local_file,
+    register_local_file,
+)
 from extract.manifest import Manifest, utc_now
 from extract.platforms import ListingRequest, Platform, platform_for
 from extract.rawstore import RawStore
@@ -38,16 +44,38 @@ from extract.sources import Source
 from extract.stored_documents import FetchedDocument, stored_documents
 
 __all__ = [
-    "ALL_FETCHES_FAILED", "LISTING_PAGE_FAILED", "LISTING_SHRANK", "LOCAL_SOURCE", "SOURCE_EMPTY", "SUFFIXES",
-    "CrawlReport", "Discovery", "FetchFailure", "FetchReport", "FetchedDocument", "ListedLink",
-    "ListingEntry", "SourceUnreachable", "crawl", "discover", "fetch_entries", "parse_listing",
-    "register_local_file", "stored_documents",
+    "ALL_FETCHES_FAILED",
+    "ATTACHMENT_CAP",
+    "EMPTY_DETAIL_PAGE",
+    "LISTING_PAGE_CAP",
+    "LISTING_PAGE_FAILED",
+    "LISTING_SHRANK",
+    "LOCAL_SOURCE",
+    "SOURCE_EMPTY",
+    "SUFFIXES",
+    "CrawlReport",
+    "Discovery",
+    "FetchFailure",
+    "FetchReport",
+    "FetchedDocument",
+    "ListedLink",
+    "ListingEntry",
+    "SourceUnreachable",
+    "crawl",
+    "discover",
+    "fetch_entries",
+    "is_oversized",
+    "oversized_local_file",
+    "parse_listing",
+    "register_local_file",
+    "stored_documents",
 ]
 
 # Warning codes in Discovery/CrawlReport.warnings ("<code>: <one line>"); the CLI prints them loudly.
 SOURCE_EMPTY = "source_empty"          # the listing shows no entries at all / the source has no documents
 LISTING_SHRANK = "listing_shrank"      # far fewer listing entries than last time
 LISTING_PAGE_FAILED = "listing_page_failed"
+LISTING_PAGE_CAP = "listing_page_cap"  # stopped at max_listing_pages with more pages linked
 ALL_FETCHES_FAILED = "all_fetches_failed"  # every entry of a fetch failed: blocked, or the site changed
 SHRINK_RATIO = 0.5
 MIN_ENTRIES_FOR_SHRINK_CHECK = 4
@@ -208,6 +236,9 @@ def _walk_listing(source: Source, manifest: Manifest, client: PoliteClient, *, i
             break  # listings run newest first: the window is behind us
         walk.complete = read.next is None
         request = read.next
+    if request is not None and len(visited) >= source.max_listing_pages:  # never silently: it goes on
+        walk.warnings.append(f"{LISTING_PAGE_CAP}: stopped after {len(visited)} listing pages "
+                             f"(max_listing_pages) with {request.key} still to read")
     return walk
 
 
@@ -293,6 +324,7 @@ def fetch_entries(entries: Sequence[ListingEntry], source: Source, data_dir: Dat
                 report.failures += outcome.failures
                 report.duplicates += outcome.duplicates
                 report.not_modified += outcome.not_modified
+                report.warnings += outcome.warnings
                 done += 1
                 if on_progress is not None:
                     on_progress(done)

@@ -30,6 +30,14 @@ from extract.rawstore import RawStore
 from extract.sources import Source
 from extract.stored_documents import FetchedDocument
 
+EMPTY_DETAIL_PAGE = "empty_detail_page"  # no attachment and no article: a busy or error page, retried
+ATTACHMENT_CAP = "attachment_cap"
+# A page without attachment is kept as the document only when its article reads as minutes: some
+# text (the shortest real ones run to hundreds of characters) that speaks of a meeting. A page
+# standing in for one (`系统繁忙，请稍后再试`, a login wall) is a failed fetch, tried again next run.
+MIN_ARTICLE_CHARS = 20
+MEETING_WORDS = ("会议", "纪要")
+
 
 @dataclass
 class FetchFailure:
@@ -51,6 +59,7 @@ class EntryOutcome:
     failures: list[FetchFailure] = field(default_factory=list)
     duplicates: int = 0
     not_modified: int = 0
+    warnings: list[str] = field(default_factory=list)  # "<code>: <one line>", loud in the run
 
 
 class EntryFetcher:
@@ -70,6 +79,7 @@ class EntryFetcher:
         detail_url: str | None = None
         page_changed = False
         page_html: bytes | None = None  # the detail page as read now: the document if no PDF is linked
+        article: DetailPage | None = None  # what that page says: is it minutes, or a busy page?
         if self.source.is_attachment_link(entry.url) or is_candidate(entry.url):
             targets = [entry.url]
         else:
@@ -101,7 +111,7 @@ class EntryFetcher:
                 page = _with_listing_fallbacks(parsed, entry)
                 targets = self._targets(outcome, entry, parsed.attachments, now)
                 page_changed = self._page_changed(entry, page, targets)
-                page_html = response.content
+                page_html, article = response.content, parsed
         pdfs = 0
         for target in targets:
             spent, is_pdf = self._fetch_attachment(outcome, entry, target, detail_url, page, now,
@@ -109,7 +119,14 @@ class EntryFetcher:
                                                    link_text=page.attachment_texts.get(target))
             attempts += spent
             pdfs += is_pdf
-        if page_html is not None and not pdfs and not outcome.failures:
+        if page_html is not None and not pdfs and not outcome.failures and not _has_article(article):
+            # A 200 that is neither minutes nor a link to them: transient, asked again next run.
+            text = " ".join("".join(article.article_paragraphs).split())[:60] if article else ""
+            empty = FetchError(EMPTY_DETAIL_PAGE, f"no attachment and no article text "
+                                                  f"({text!r}): a busy or error page", entry.url)
+            empty.attempts = 0
+            self._fail(outcome, entry, entry.url, "detail", empty, now)
+        elif page_html is not None and not pdfs and not outcome.failures:
             # No PDF: the page's article text is the document.
             sha = self._keep(outcome, entry, entry.url, detail_url, page_html, "html", page, now)
             self.manifest.record_resource(entry.url, source=self.source.name, kind="detail",
@@ -136,6 +153,11 @@ class EntryFetcher:
                 off_host = FetchError(OFF_HOST, f"attachment on another host: {link}", link)
                 off_host.attempts = 0
                 self._fail(outcome, entry, link, "attachment", off_host, now)
+        cap = self.source.max_attachments_per_page
+        if len(targets) > cap:  # loud, never silent: the rest are named by count and left
+            outcome.warnings.append(f"{ATTACHMENT_CAP}: {entry.url} links {len(targets)} attachments; "
+                                    f"fetched the first {cap} (max_attachments_per_page)")
+            targets = targets[:cap]
         return targets
 
     def _remembered(self, entry: ListingEntry, page: DetailPage) -> tuple[DetailPage, list[str]]:
@@ -250,6 +272,13 @@ class EntryFetcher:
         self.manifest.finish_entry(self.source.name, entry.url, ok=not outcome.failures, attempts=attempts,
                                    error=first_failure, now=now, title=page.title, minutes_no=page.minutes_no,
                                    published_at=page.published_at, attachments=attachments)
+
+
+def _has_article(page: DetailPage | None) -> bool:
+    if page is None:
+        return False
+    text = "".join("".join(paragraph.split()) for paragraph in page.article_paragraphs)
+    return len(text) >= MIN_ARTICLE_CHARS and any(word in text for word in MEETING_WORDS)
 
 
 def _with_listing_fallbacks(page: DetailPage, entry: ListingEntry) -> DetailPage:

@@ -10,6 +10,7 @@ BROKEN_TEXT = "broken_text"  # (cid:NN) garbage: a font without a usable ToUnico
 NOT_PDF = "not_pdf"
 EMPTY_FILE = "empty_file"
 TIMEOUT = "timeout"
+TOO_LARGE = "too_large"  # over a size or memory limit: the bytes are kept, the document is not read
 UNSUPPORTED_TYPE = "unsupported_type"
 NOT_MINUTES = "not_minutes"
 OCR_LOW_CONFIDENCE = "ocr_low_confidence"  # a scan OCR read too poorly to trust (extract.ocr)
@@ -22,6 +23,10 @@ class Quarantine(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # Pickled across the extraction worker's pipe: rebuilt from code and message, not str(self).
+        return (Quarantine, (self.code, self.message))
 
     @property
     def reason(self) -> str:

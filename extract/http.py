@@ -15,7 +15,9 @@ that it does.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -53,6 +55,7 @@ NOT_PDF = "not_pdf"
 UNEXPECTED_CONTENT_TYPE = "unexpected_content_type"
 OFF_HOST = "off_host"
 TOO_MANY_REDIRECTS = "too_many_redirects"
+DEFERRED = "deferred"  # the server asked us to come back later than we wait within a run
 ROBOTS_DISALLOWED = "robots_disallowed"
 ROBOTS_UNAVAILABLE = "robots_unavailable"  # robots.txt answers 5xx: nothing may be fetched (RFC 9309)
 
@@ -128,12 +131,17 @@ class PoliteClient:
     def __init__(self, source: Source, *, transport: httpx.BaseTransport | None = None) -> None:
         self.source = source
         self.politeness: Politeness = source.politeness
+        total = self.politeness.total_timeout
         self._client = httpx.Client(
             headers={"User-Agent": self.politeness.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
-            timeout=httpx.Timeout(self.politeness.read_timeout, connect=self.politeness.connect_timeout),
+            timeout=httpx.Timeout(min(self.politeness.read_timeout, total),
+                                  connect=min(self.politeness.connect_timeout, total)),
             follow_redirects=False,  # redirects are followed by hand, same host only
             transport=transport,
-            limits=httpx.Limits(max_connections=max(1, self.politeness.max_concurrency) * 2),
+            # A fresh connection per request: the total deadline (_Deadline) needs each request's
+            # socket, which only a new connection reports. At the polite rate the cost is nil.
+            limits=httpx.Limits(max_connections=max(1, self.politeness.max_concurrency) * 2,
+                                max_keepalive_connections=0),
         )
         self._limiters: dict[str, HostLimiter] = {}
         self._limiters_lock = threading.Lock()
@@ -228,9 +236,14 @@ class PoliteClient:
         limiter = self._limiter(urlsplit(robots_url).netloc.lower())
         with limiter.slots:
             limiter.wait_turn()
+            deadline = _Deadline(self.politeness.total_timeout)  # a trickling robots.txt is cut too
             try:
-                response = self._client.get(robots_url, headers={"Accept": "text/plain,*/*;q=0.5"})
+                with deadline:
+                    response = self._client.get(robots_url, headers={"Accept": "text/plain,*/*;q=0.5"},
+                                                extensions={"trace": deadline.trace})
             except httpx.HTTPError as error:
+                if deadline.expired:
+                    return deadline.failure(robots_url)
                 return FetchError(CONNECTION, f"robots.txt unreachable: {type(error).__name__}: {error}",
                                   robots_url, retryable=True)
         if 400 <= response.status_code < 500:
@@ -273,12 +286,18 @@ class PoliteClient:
         limiter = self._limiter(urlsplit(url).netloc.lower())
         with limiter.slots:
             limiter.wait_turn()
+            deadline = _Deadline(self.politeness.total_timeout)
             try:
-                with self._client.stream(method, url, headers=headers, content=body) as response:
+                with deadline, self._client.stream(method, url, headers=headers, content=body,
+                                                   extensions={"trace": deadline.trace}) as response:
                     return self._read(url, response, expect)
             except httpx.TimeoutException as error:
+                if deadline.expired:
+                    raise deadline.failure(url) from None
                 raise FetchError(TIMEOUT, f"{type(error).__name__}", url, retryable=True) from error
             except httpx.TransportError as error:  # refused, reset, closed mid-body
+                if deadline.expired:
+                    raise deadline.failure(url) from None
                 # h11: "peer closed connection without sending complete message body" = a short body.
                 code = TRUNCATED if "complete message body" in str(error) else CONNECTION
                 raise FetchError(code, f"{type(error).__name__}: {error}", url, retryable=True) from error
@@ -294,8 +313,14 @@ class PoliteClient:
         if status == 304:
             return self._fetched(url, url, response, b"", content_type)
         if status >= 500 or status == 429:
+            asked = _retry_after(response.headers.get("retry-after"))
+            if asked is not None and asked > self.politeness.backoff_max:
+                # Waiting that long inside a run holds the whole run; asking sooner is hammering.
+                raise FetchError(DEFERRED, f"http_{status} with Retry-After {asked:.0f} s, over the "
+                                           f"{self.politeness.backoff_max:g} s this run waits: "
+                                           "left for a later run", url)
             busy = FetchError(f"http_{status}", response.reason_phrase or "server error", url, retryable=True)
-            busy.retry_after = _retry_after(response.headers.get("retry-after"))
+            busy.retry_after = asked
             raise busy
         if status != 200:
             raise FetchError(f"http_{status}", response.reason_phrase or "unexpected status", url)
@@ -304,17 +329,13 @@ class PoliteClient:
         declared = _declared_length(response)
         if declared is not None and declared > limit:
             raise FetchError(TOO_LARGE, f"declares {declared} bytes, limit {limit}", url)
-        deadline = time.monotonic() + self.politeness.total_timeout
         chunks: list[bytes] = []
         received = 0
-        for chunk in response.iter_bytes():
+        for chunk in response.iter_bytes():  # the request's _Deadline cuts a trickling body
             chunks.append(chunk)
             received += len(chunk)
             if received > limit or response.num_bytes_downloaded > limit:
                 raise FetchError(TOO_LARGE, f"more than {limit} bytes", url)
-            if time.monotonic() > deadline:
-                raise FetchError(TIMEOUT, f"download took over {self.politeness.total_timeout:g}s", url,
-                                 retryable=True)
         if declared is not None and response.num_bytes_downloaded != declared:
             raise FetchError(TRUNCATED, f"received {response.num_bytes_downloaded} of {declared} bytes", url,
                              retryable=True)
@@ -351,6 +372,57 @@ class PoliteClient:
                 self._limiters[host] = HostLimiter(self.politeness.requests_per_second,
                                                    self.politeness.max_concurrency)
             return self._limiters[host]
+
+
+class _Deadline:
+    """One deadline for a whole request: connect, headers and body together.
+
+    httpx's timeouts bound each socket operation, so a server sending a byte every few seconds
+    keeps a request alive forever. A timer shuts the request's socket down when the time is up;
+    the blocked read returns at once and the request fails with `timeout`. The socket comes from
+    httpcore's trace of the TCP connect (hence a new connection per request).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict[str, object]) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None  # type: ignore[attr-defined]
+            if isinstance(sock, socket.socket):
+                with self._lock:
+                    self._sockets.append(sock)
+                    if self.expired:
+                        _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def failure(self, url: str) -> FetchError:
+        # Not retried within the run: a server this slow is as slow a minute later. The entry is
+        # recorded as failed and tried again by the next run.
+        return FetchError(TIMEOUT, f"no complete response within {self.seconds:g} s (total deadline)", url)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _retry_after(value: str | None) -> float | None:

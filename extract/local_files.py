@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from extract.datadir import DataDir
 from extract.manifest import Manifest, utc_now
 from extract.rawstore import RawStore
 from extract.sniff import is_pdf
+from extract.sources import max_download_bytes
 from extract.stored_documents import FetchedDocument, document_from_row
 
 LOCAL_SOURCE = "local"
 SUFFIXES = {".pdf": ".pdf", ".html": ".html", ".htm": ".html", ".shtml": ".html", ".txt": ".txt"}
+
+
+def is_oversized(size: int) -> bool:
+    """Over the crawler's download cap: such a file is quarantined too_large, never copied."""
+    return size > max_download_bytes()
+
+
+def oversized_local_file(path: Path) -> FetchedDocument:
+    """A file over the cap as a document that is not stored: its bytes stay where they are (the
+    user's copy; nothing is lost) and the pipeline quarantines it `too_large` without reading it."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    suffix = SUFFIXES.get(path.suffix.lower(), path.suffix.lower() or ".bin")
+    return FetchedDocument(doc_id=digest.hexdigest(), raw_path=path, suffix=suffix, source=LOCAL_SOURCE,
+                           url=path.resolve().as_uri(), detail_url=None, title=None, minutes_no=None,
+                           published_at=None, fetched_at=utc_now(), byte_size=size)
 
 
 def register_local_file(path: Path, data_dir: DataDir) -> FetchedDocument:

@@ -131,6 +131,33 @@ def iso(moment: datetime | date | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+class ManifestDamaged(RuntimeError):
+    """The manifest file is not a sound SQLite database; the message says how to rebuild it."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"the manifest {path} is damaged ({' '.join(detail.split())[:200]}): rebuild it "
+                         "from the raw store and the lake with `minutes repair`")
+
+
+def check_manifest(path: Path) -> None:
+    """PRAGMA quick_check at the start of a run: a damaged manifest stops the run with a clear
+    message instead of reading as "nothing new" and failing later in SQL."""
+    if not path.exists():
+        return
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            rows = connection.execute("PRAGMA quick_check").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.OperationalError:  # locked, unreadable: not damage
+        raise
+    except sqlite3.DatabaseError as error:
+        raise ManifestDamaged(path, str(error)) from None
+    if rows != [("ok",)]:
+        raise ManifestDamaged(path, "; ".join(str(row[0]) for row in rows[:3]))
+
+
 class Manifest:
     """One SQLite connection shared by the crawl's threads (writes serialized by a lock)."""
 
@@ -139,9 +166,15 @@ class Manifest:
         self._connection = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
         self._connection.row_factory = sqlite3.Row
         self._lock = threading.RLock()
-        with self._lock:
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            self._connection.executescript(SCHEMA)
+        try:
+            with self._lock:
+                self._connection.execute("PRAGMA journal_mode=WAL")
+                self._connection.executescript(SCHEMA)
+        except sqlite3.DatabaseError as error:
+            self._connection.close()
+            if isinstance(error, sqlite3.OperationalError):  # locked, not damaged
+                raise
+            raise ManifestDamaged(path, str(error)) from None
 
     def close(self) -> None:
         self._connection.close()

@@ -29,9 +29,11 @@ from extract.errors import (
     NOT_PDF,
     OCR_LOW_CONFIDENCE,
     TIMEOUT,
+    TOO_LARGE,
     Quarantine,
 )
 from extract.furniture import split_furniture, squeeze
+from extract.isolation import extend_deadline, use_extra_memory
 from extract.sniff import is_html, is_pdf
 from extract.textlayer import FurnitureLine, LayerKind, TextLayer, TextLine
 
@@ -98,6 +100,7 @@ class _Clock:
         if self.limit is None:
             return
         self.limit += seconds
+        extend_deadline(seconds)  # in the extraction worker, the parent's kill follows
         if self.on_extend is not None:
             self.on_extend()
 
@@ -157,7 +160,10 @@ def _read(data: bytes, clock: _Clock, *, ocr: bool) -> TextLayer:
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+    except MemoryError:  # over the extraction worker's memory cap: too_large, not corrupt
+        raise
     except Exception as error:  # pdfminer raises many unrelated types for bad files
+        _raise_if_out_of_memory(error)
         raise _quarantine_for(error) from None
     with pdf:
         try:
@@ -180,9 +186,10 @@ def _read(data: bytes, clock: _Clock, *, ocr: bool) -> TextLayer:
                     lines = scans.read(number - 1, float(page.height))
                 raw_lines.extend(lines)
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat on long documents
-        except (Quarantine, _TimeUp):
+        except (Quarantine, _TimeUp, MemoryError):
             raise
         except Exception as error:
+            _raise_if_out_of_memory(error)
             raise _quarantine_for(error) from None
     if not any(line.text.strip() for line in raw_lines):
         what = f"{images} image(s), no text: a scan" if images else "no text on any page"
@@ -213,8 +220,15 @@ class _PageImages:
             import pypdfium2
 
             self.document = pypdfium2.PdfDocument(self.data)
+            use_extra_memory()  # the engine's need is the page image's, not the document's
         self.clock.extend(ocr.PAGE_SECONDS)
-        return ocr.read_page(self.document, index, page_height)
+        try:
+            return ocr.read_page(self.document, index, page_height)
+        except Exception as error:  # onnxruntime reports its out-of-memory as its own RuntimeException
+            if "bad_alloc" not in str(error):
+                raise
+            raise Quarantine(TOO_LARGE, f"OCR of page {index + 1} needed more memory than the "
+                                        "extraction worker may have") from None
 
 
 def _check_ocr_confidence(lines: list[TextLine]) -> None:
@@ -225,6 +239,16 @@ def _check_ocr_confidence(lines: list[TextLine]) -> None:
     if mean is not None and mean < MIN_MEAN_CONFIDENCE:
         raise Quarantine(OCR_LOW_CONFIDENCE,
                          f"mean confidence {mean:.2f} below {MIN_MEAN_CONFIDENCE:.2f}")
+
+
+def _raise_if_out_of_memory(error: BaseException) -> None:
+    """zlib's "Unable to allocate output buffer" (a compressed stream inflating past the memory cap)
+    arrives wrapped as a pdfminer error: it is the document being too large, not corrupt."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, MemoryError) or "unable to allocate" in str(cause).lower():
+            raise MemoryError(str(cause)) from None
+        cause = cause.__cause__ or cause.__context__
 
 
 def _quarantine_for(error: BaseException) -> Quarantine:

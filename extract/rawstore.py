@@ -15,6 +15,35 @@ from pathlib import Path
 
 from extract.datadir import Storage, is_storage_url, read_url
 
+RAW_MISSING = "raw_missing"
+RAW_CORRUPT = "raw_corrupt"
+
+
+class RawDamaged(Exception):
+    """A stored file is gone or no longer holds the bytes it was stored as."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.reason = f"{code}: {message}"
+
+
+def read_verified(path: Path | str, sha256: str) -> bytes:
+    """The bytes of a stored file (a local path or its s3:// URL, as read_raw takes), checked
+    against the SHA-256 they were stored under: a file overwritten or damaged on disk is never
+    read as the document (nor as a new one)."""
+    try:
+        data = read_raw(path)
+    except FileNotFoundError:
+        raise RawDamaged(RAW_MISSING, f"{path} is missing from the raw store") from None
+    except OSError as error:
+        raise RawDamaged(RAW_MISSING, f"{path} cannot be read: {error.strerror or error}") from None
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != sha256:
+        raise RawDamaged(RAW_CORRUPT, f"{path} no longer matches its SHA-256 (now {actual[:12]}…, "
+                                      f"{len(data)} bytes): damaged on disk")
+    return data
+
 
 @dataclass(frozen=True)
 class StoredBlob:
@@ -43,7 +72,8 @@ class RawStore:
         return StoredBlob(sha256=sha, path=self.path_for(sha, ext), size=len(data))
 
     def get(self, sha: str) -> bytes:
-        return self.storage.read_bytes(self._find(sha))
+        return read_verified(self.storage.url(self._find(sha)) if not self.storage.is_local
+                             else Path(self.storage.path(self._find(sha))), sha)
 
     def file_name(self, sha: str) -> str:
         """The stored file's name (`<sha>.<ext>`), whatever its extension; FileNotFoundError if none."""

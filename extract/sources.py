@@ -7,6 +7,7 @@ unless the source pins `platform`. `selectors` and `params` override a platform'
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -19,6 +20,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 SOURCES_FILE = Path(__file__).with_name("sources.toml")
+# Another sources.toml instead of the bundled one (same layout): a deployment's own sources and limits.
+SOURCES_FILE_ENV = "MINUTES_SOURCES_FILE"
 LISTING_URL = re.compile(r"^https?://[^/\s]+(?:/\S*)?$", re.IGNORECASE)  # any web page: its platform decides
 LISTING_PAGE_NAME = re.compile(r"^index(?:_\d+)?\.s?html?$", re.IGNORECASE)
 HTML_PAGE = re.compile(r"\.s?html?$", re.IGNORECASE)
@@ -51,6 +54,7 @@ class Source:
     attachment_link: str              # regex on a link's path
     max_listing_pages: int
     politeness: Politeness
+    max_attachments_per_page: int = 20
     # Served on 127.0.0.1 by the command itself (the demo): a new port each run, the same site.
     served_at_run_time: bool = False
     platform: str = ""                # a family of extract/platforms; "" = recognise from the listing page
@@ -107,13 +111,17 @@ class Source:
         return urlsplit(url).netloc.lower() == self.host
 
 
+def sources_file() -> Path:
+    return Path(os.environ.get(SOURCES_FILE_ENV) or SOURCES_FILE)
+
+
 def resolve_source(name_or_url: str, base_url: str | None = None, *,
-                   config_file: Path = SOURCES_FILE) -> Source:
+                   config_file: Path | None = None) -> Source:
     """A configured source by name, or a generic source for the http(s) URL of a listing page.
 
     `base_url` fills the `{base_url}` of sources served at run time (the demo).
     """
-    config = _load_config(config_file)
+    config = _load_config(config_file or sources_file())
     if name_or_url in config["sources"]:
         settings = {**config["defaults"], **config["generic"], **config["sources"][name_or_url]}
         listing = settings["listing"]
@@ -131,7 +139,12 @@ def resolve_source(name_or_url: str, base_url: str | None = None, *,
     )
 
 
-def unknown_source_message(name_or_url: str, config_file: Path = SOURCES_FILE) -> str | None:
+def max_download_bytes(config_file: Path | None = None) -> int:
+    """The crawler's default size cap ([defaults] max_download_bytes): `minutes ingest` applies it too."""
+    return int(_load_config(config_file or sources_file())["defaults"]["max_download_bytes"])
+
+
+def unknown_source_message(name_or_url: str, config_file: Path | None = None) -> str | None:
     """Why `name_or_url` is not a source, or None when it is one."""
     try:
         resolve_source(name_or_url, "http://127.0.0.1", config_file=config_file)
@@ -140,13 +153,14 @@ def unknown_source_message(name_or_url: str, config_file: Path = SOURCES_FILE) -
     return None
 
 
-def configured_sources(config_file: Path = SOURCES_FILE) -> dict[str, dict[str, Any]]:
+def configured_sources(config_file: Path | None = None) -> dict[str, dict[str, Any]]:
     """Each configured source's own settings (what sources.toml says of it, defaults apart)."""
-    return {name: dict(settings) for name, settings in sorted(_load_config(config_file)["sources"].items())}
+    sources = _load_config(config_file or sources_file())["sources"]
+    return {name: dict(settings) for name, settings in sorted(sources.items())}
 
 
-def source_names(config_file: Path = SOURCES_FILE) -> list[str]:
-    return sorted(_load_config(config_file)["sources"])
+def source_names(config_file: Path | None = None) -> list[str]:
+    return sorted(_load_config(config_file or sources_file())["sources"])
 
 
 def _build(name: str, listing: str, settings: dict[str, Any], *, served_at_run_time: bool = False) -> Source:
@@ -170,6 +184,7 @@ def _build(name: str, listing: str, settings: dict[str, Any], *, served_at_run_t
         attachment_link=settings["attachment_link"],
         max_listing_pages=int(settings["max_listing_pages"]),
         politeness=politeness,
+        max_attachments_per_page=int(settings.get("max_attachments_per_page", 20)),
         served_at_run_time=served_at_run_time,
         platform=str(settings.get("platform", "")),
         selectors=tuple(sorted((key, str(value)) for key, value in settings.get("selectors", {}).items())),

@@ -24,7 +24,8 @@ def ingest(paths: list[str], ocr: bool = True) -> RunSummary:
         if local.skipped:
             run.logger.warning("skipped %d files that are not documents", len(local.skipped))
         with run.stage("register"):
-            documents = [crawl.register_local_file(path, run.data_dir) for path in local.files]
+            documents = [crawl.oversized_local_file(path) if crawl.is_oversized(path.stat().st_size)
+                         else crawl.register_local_file(path, run.data_dir) for path in local.files]
         run.summary.fetched = len(documents)
         run.process(documents)
 

@@ -18,9 +18,8 @@ from flows import tasks
 from flows.artifacts import publish_artifacts
 from flows.console import console_level, set_console_level
 from flows.dask import dask_address_from_env, extract_on_dask
-from pipeline.run import Batch, Run, Stages, run
+from pipeline.run import Batch, Results, Run, Stages, run
 from pipeline.summary import RunSummary
-from transform.record import MinutesRecord
 
 
 def run_flow(flow: str, source: str | None, body: Callable[[Run], None], *, ocr: bool = True) -> RunSummary:
@@ -42,8 +41,7 @@ def run_flow(flow: str, source: str | None, body: Callable[[Run], None], *, ocr:
         publish_artifacts(current.summary)
 
 
-def extract_in_processes(batches: list[Batch], *,
-                         ocr: bool = True) -> Iterator[tuple[Batch, list[MinutesRecord]]]:
+def extract_in_processes(batches: list[Batch], *, ocr: bool = True) -> Iterator[tuple[Batch, Results]]:
     """CPU-bound parsing across cores: one extract task per batch on a process pool, each batch
     handed back as it completes (in submission order)."""
     runner = ProcessPoolTaskRunner(max_workers=os.cpu_count() or 2, initializer=quiet_like_parent,

@@ -30,6 +30,7 @@ the flow process, as the flows already arrange.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import tempfile
 import time
@@ -142,6 +143,56 @@ def _is_batch_file(path: str) -> bool:
 def _is_temp_file(path: str) -> bool:
     name = PurePosixPath(path).name
     return name.startswith(".") and name.endswith(".tmp")
+
+
+DAMAGED_FOLDER = "_damaged"  # damaged files are moved here, never deleted
+
+
+def damaged_files(lake_root: LakeRoot) -> list[tuple[PurePath, str]]:
+    """Lake files whose Parquet footer cannot be read (zero bytes, cut short, overwritten), with why.
+    Reads each file's footer only: cheap enough to check every file at the start of every run."""
+    storage = lake_storage_of(lake_root)
+    damaged = []
+    for table in (*DOCUMENT_TABLES, RUNS):
+        for path in lake_files(storage, table):
+            try:
+                with storage.fs.open_input_file(str(path)) as handle:
+                    pq.read_metadata(handle)
+            except Exception as error:  # pyarrow's types vary with the damage; the message says which
+                damaged.append((path, " ".join(str(error).split())[:200] or type(error).__name__))
+    return damaged
+
+
+def set_aside_damaged(lake_root: LakeRoot) -> list[tuple[PurePath, str]]:
+    """Move every damaged file, with the rest of its batch, to `<lake>/_damaged/`; returns the damaged
+    files. Their documents are then missing from the lake: the caller reloads them from the raw store
+    (a run does so on its own; by hand: `minutes backfill --reprocess --source all`)."""
+    storage = lake_storage_of(lake_root)
+    damaged = damaged_files(storage)
+    if not damaged:
+        return []
+    with file_lock(lake_lock_path(storage), what="the lake"):
+        for path, _ in damaged:
+            for table in (*DOCUMENT_TABLES, RUNS):
+                if storage.exists(table, path.parent.name, path.name):
+                    target = storage.path(DAMAGED_FOLDER, table, path.parent.name, path.name)
+                    storage.fs.create_dir(posixpath.dirname(target), recursive=True)
+                    storage.fs.move(storage.path(table, path.parent.name, path.name), target)
+    return damaged
+
+
+def document_index(lake_root: LakeRoot) -> dict[str, dict]:
+    """doc_id → its `documents` row (newest batch wins), from the readable lake files: what a
+    rebuilt manifest knows of each stored document beyond its bytes."""
+    storage = lake_storage_of(lake_root)
+    index: dict[str, dict] = {}
+    for path in lake_files(storage, "documents"):
+        try:
+            rows = read_lake_file(storage, str(path)).to_pylist()
+        except Exception:  # damaged: set aside by the next run; its documents stay unnamed here
+            continue
+        index.update((row["doc_id"], row) for row in rows)
+    return index
 
 
 def compact(lake_root: LakeRoot) -> int:

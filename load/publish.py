@@ -23,7 +23,14 @@ import pyarrow as pa
 
 from extract.datadir import DataDir, Storage
 from load.files import replace_durably
-from load.lake import batch_of, fetch_failures_files, lake_files, lake_lock_path, read_lake_file
+from load.lake import (
+    batch_of,
+    damaged_files,
+    fetch_failures_files,
+    lake_files,
+    lake_lock_path,
+    read_lake_file,
+)
 from load.locks import LockTimeout, file_lock
 from load.sql_files import SQL_DIR, WarehouseError, named_blocks, one_line, read_sql
 from load.tables import ALL_TABLES, DOCUMENT_TABLES, RUNS
@@ -85,6 +92,14 @@ def _build_and_swap(data_dir: DataDir, *, rebuild: bool) -> PublishReport:
             connection.close()
     except duckdb.Error as error:  # the live warehouse is untouched; say why in one line
         _remove(staging, staging.with_name(staging.name + ".wal"))
+        damaged = damaged_files(data_dir.lake_store)
+        if damaged:  # name the file, not the Thrift error it causes
+            path, why = damaged[0]
+            raise WarehouseError(
+                f"publish failed, warehouse unchanged: damaged lake file {path} ({why})"
+                + (f" and {len(damaged) - 1} more" if len(damaged) > 1 else "")
+                + "; the next run sets it aside and reloads its documents from the raw store "
+                  "(or: minutes repair, then minutes backfill --reprocess --source all)") from None
         raise WarehouseError(f"publish failed, warehouse unchanged: {one_line(error)}") from None
     replace_durably(staging, live)
     return PublishReport(live, reloaded, counts, applied)

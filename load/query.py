@@ -50,18 +50,30 @@ class TableDoc:
     columns: tuple[ColumnDoc, ...]
 
 
-def connect_readonly(data_dir: DataDir) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse; never waits for a running load."""
+# Extensions are never fetched or loaded behind the user's back (a `read_csv('http://…')` would
+# otherwise try to download httpfs): set when the connection is made, before any statement runs.
+SANDBOX_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def connect_readonly(data_dir: DataDir, *, sandbox: bool = True) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published warehouse; never waits for a running load.
+
+    `sandbox` (the default, and always for `minutes sql`): the warehouse is the only thing the
+    connection can reach, and its configuration is locked (warehouse/connect.sql `sandbox`).
+    The warehouse's views and macros read its own tables only, so they keep working.
+    """
     if not data_dir.warehouse.exists():
         raise WarehouseMissing(
             f"no warehouse at {data_dir.warehouse} yet: run `minutes run` or `minutes ingest`")
     # ATTACH into a fresh in-memory database rather than duckdb.connect(path): connect() reuses
     # a database instance already open in this process, which would still be the old file
     # after a publish renamed a new one into place.
-    connection = duckdb.connect()
+    connection = duckdb.connect(config=SANDBOX_CONFIG)
     try:
         connection.execute(_connect_sql("attach_readonly"), {"path": str(data_dir.warehouse)})
         connection.execute(_connect_sql("use_warehouse"))
+        if sandbox:
+            connection.execute(_connect_sql("sandbox"))
     except duckdb.Error as error:
         connection.close()
         raise WarehouseError(f"cannot open {data_dir.warehouse}: {one_line(error)}") from None
@@ -103,6 +115,14 @@ def _run_read_only(data_dir: DataDir, sql: str,
         for statement in statements[:-1]:
             connection.execute(statement)
         return fetch(connection, statements[-1])
+    except duckdb.PermissionException as refused:
+        raise ReadOnlyViolation("refused: minutes sql reads the warehouse only (no files, network, "
+                                f"extensions or settings): {one_line(refused)}") from None
+    except duckdb.InvalidInputException as refused:
+        if "configuration has been locked" not in str(refused):
+            raise QueryError(one_line(refused)) from None
+        raise ReadOnlyViolation(
+            f"refused: the settings of minutes sql are locked: {one_line(refused)}") from None
     except duckdb.Error as error:
         raise QueryError(one_line(error)) from None
     finally:

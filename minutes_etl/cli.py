@@ -28,6 +28,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+
+# typer 0.29 (pinned) vendors click: its exception classes are these, not the `click` package's.
+from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 
 from extract.datadir import DataDir
@@ -57,6 +60,30 @@ class _Commands(TyperGroup):
             _quiet_stdout()
             raise SystemExit(0) from None
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Usage errors as one line on stderr, exit 2 (click prints usage, a hint and the error on
+        three); `minutes` alone still prints the help."""
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click_errors.NoArgsIsHelpError as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click_errors.UsageError as error:
+            where = f"minutes {error.ctx.command_path.partition(' ')[2]}".rstrip() if error.ctx else "minutes"
+            stderr.print(f"minutes: usage error: {' '.join(error.format_message().split())} "
+                         f"(see `{where} --help`)", markup=False)
+            sys.exit(error.exit_code)
+        except click_errors.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            stderr.print("minutes: aborted", markup=False)
+            sys.exit(1)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+        return code
+
 
 def _quiet_stdout() -> None:
     """Send what is left in stdout's buffer to /dev/null: flushing it at exit would fail again."""
@@ -74,8 +101,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # errors are one line on stderr, never a traceback
     rich_markup_mode=None,
 )
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: text from documents and servers (`:x:` in /etc/passwd's `root:x:0`) prints as it is.
+stdout = Console(highlight=False, soft_wrap=True, emoji=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 # Prefect settings this command needs unless the user chose otherwise (read at Prefect import).
 PREFECT_DEFAULTS = {
@@ -247,7 +275,8 @@ def sources(ctx: typer.Context, data_dir: DataDirOption = None) -> None:
         return
     from extract.sources import configured_sources
 
-    rows = [(name, settings.get("platform") or "(recognised)", settings.get("listing", ""),
+    rows = [(name, settings.get("platform") or "recognised from the page",
+             str(settings.get("listing", "")).replace("{base_url}", "http://127.0.0.1:<port>"),
              "off" if settings.get("respect_robots") is False else "honoured")
             for name, settings in configured_sources().items()]
     print_rows(stdout, ["source", "platform", "listing", "robots.txt"], rows, TableFormat.table)
@@ -318,7 +347,7 @@ def _run_flow(label: str, call: Callable[[Any], RunSummary]) -> None:
             raise CommandError(f"{label} failed: {_one_line(error)}") from error
     _print_summary(summary)
     if summary.is_loud:
-        raise CommandError(f"{label}: the source looks wrong ({'; '.join(summary.warnings)})")
+        raise CommandError(f"{label} completed with warnings ({'; '.join(summary.warnings)})")
 
 
 STAGE_LABELS = {"discover": "reading listings", "fetch": "fetching", "extract": "extracting",
@@ -439,7 +468,8 @@ def _print_summary(summary: RunSummary) -> None:
         stdout.print(f"skipped … and {len(summary.skipped) - MAX_SKIPPED_LISTED} more files "
                      "(the run's Prefect artifact lists them all)")
     for code in summary.warnings:
-        stdout.print(f"WARNING source: {code}")
+        # Warnings quote servers (reason phrases), titles and paths: never read as Rich markup.
+        stdout.print(f"WARNING source: {code}", markup=False)
     stages = ", ".join(f"{stage} {spent:.1f} s" for stage, spent in summary.timings.items())
     stdout.print(f"stages: {stages}", markup=False)
     stdout.print(f"source: {summary.source} · {seconds:.1f} s · warehouse: {summary.warehouse}", markup=False)
@@ -509,11 +539,12 @@ def parse(
     if data_dir is not None:  # named after the command (before it, it is the global option: ignored)
         raise typer.BadParameter("parse reads the file given and touches no data directory; "
                                  "leave --data-dir out", param_hint="--data-dir")
-    # No Prefect anywhere on this path: the plain pipeline core.
-    from pipeline.document import process_document
+    # No Prefect anywhere on this path: the plain pipeline core; the document is read in the
+    # capped extraction worker (time and memory limits, docs/SAFETY.md).
+    from pipeline.document import process_document_within_limits
 
     data = _read_document(path)
-    record = process_document(data, path.suffix.lower(), None, ocr=not no_ocr)
+    record = process_document_within_limits(data, path.suffix.lower(), None, ocr=not no_ocr)
     if output is TextFormat.json:
         sys.stdout.write(json.dumps(record.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
     elif record.status == "parsed":
@@ -665,6 +696,36 @@ def status(data_dir: DataDirOption = None) -> None:
         columns, rows = _query(DataDir.from_env(), query)
         stdout.print(f"\n[bold]{title}[/bold]" if stdout.is_terminal else f"# {title}")
         print_rows(stdout, columns, rows, TableFormat.table)
+
+
+@app.command()
+def repair(
+    manifest: Annotated[bool, typer.Option(
+        "--manifest", help="Rebuild the manifest even when it passes its check.")] = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Check the manifest and the lake; rebuild a damaged manifest from the raw store and the lake,
+    set damaged lake files aside (see docs/SAFETY.md)."""
+    from pipeline.repair import repair as repair_state
+
+    _use_data_dir(data_dir)
+    report = repair_state(DataDir.from_env(), rebuild_manifest=manifest)
+    for line in report.lake_files_set_aside:
+        stdout.print(f"lake file set aside: {line}", markup=False)
+    if report.manifest_damaged:
+        stdout.print(report.manifest_damaged, markup=False)
+    if report.manifest_damaged or manifest:
+        kept = f"; the old file kept as {report.manifest_kept_as}" if report.manifest_kept_as else ""
+        stdout.print(f"manifest rebuilt: {report.documents_registered} documents from the raw store{kept}",
+                     markup=False)
+    else:
+        stdout.print("manifest ok")
+    for line in report.raw_files_unusable:
+        stdout.print(f"raw file not registered: {line}", markup=False)
+    if report.lake_files_set_aside:
+        stdout.print("next: minutes backfill --reprocess --source all (reloads their documents)")
+    else:
+        stdout.print("lake ok")
 
 
 def _query(data_dir: DataDir, query: str) -> tuple[list[str], Sequence[Sequence[Any]]]:

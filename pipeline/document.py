@@ -13,6 +13,7 @@ from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 
 from extract.errors import Quarantine
+from extract.isolation import IsolatedWorker, WorkerDied, shared_worker
 from extract.read import DEFAULT_TIME_LIMIT, read_document
 from extract.sniff import readable_suffix
 from transform.interpret import interpret
@@ -21,6 +22,7 @@ from transform.record import DocHints, MinutesRecord
 log = logging.getLogger(__name__)
 
 PARSER_ERROR = "parser_error"  # a bug of ours, not the document's: kept apart from the document codes
+WORKER_PRELOAD = ("pdfplumber", __name__)  # imported once when the extraction worker starts
 
 
 def document_id(data: bytes) -> str:
@@ -47,11 +49,29 @@ def process_document(data: bytes, suffix: str, hints: DocHints | None = None, *,
     except Quarantine as bad:
         return MinutesRecord(doc_id=doc_id, status="quarantined", quarantine_reason=bad.reason,
                              page_count=page_count)
+    except MemoryError:  # over the extraction worker's memory cap: it answers too_large
+        raise
     except Exception as bug:  # one document must never stop a run; the reason says it is ours
         log.exception("unexpected error parsing %s", doc_id)
         reason = f"{PARSER_ERROR}: {type(bug).__name__}: {' '.join(str(bug).split())}"[:500]
         return MinutesRecord(doc_id=doc_id, status="quarantined", quarantine_reason=reason,
                              page_count=page_count)
+
+
+def process_document_within_limits(data: bytes, suffix: str, hints: DocHints | None = None, *,
+                                   worker: IsolatedWorker | None = None, ocr: bool = True) -> MinutesRecord:
+    """process_document in the extraction worker (extract/isolation.py): killed at its time limit,
+    capped in memory. A document over a limit comes back quarantined `timeout` / `too_large`.
+    Each page read by OCR extends the limit by its own budget (extract.isolation.extend_deadline)."""
+    worker = worker or shared_worker(preload=WORKER_PRELOAD)
+    try:
+        return worker.call(process_document, data, suffix, hints, time_limit=worker.limits.seconds, ocr=ocr)
+    except Quarantine as over_limit:
+        return MinutesRecord(doc_id=document_id(data), status="quarantined",
+                             quarantine_reason=over_limit.reason)
+    except WorkerDied as died:  # a crash in C code: ours to look at, tried again next run
+        return MinutesRecord(doc_id=document_id(data), status="quarantined",
+                             quarantine_reason=f"{PARSER_ERROR}: {died}")
 
 
 @contextmanager

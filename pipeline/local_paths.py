@@ -32,8 +32,9 @@ def expand_paths(paths: list[str]) -> LocalFiles:
     found = LocalFiles()
     for given in map(Path, paths):
         if given.is_dir():
+            folder = given.resolve()
             for path in sorted(p for p in given.rglob("*") if p.is_file()):
-                reason = _why_not_a_document(path)
+                reason = _leaves(path, folder) or _why_not_a_document(path)
                 if reason is None:
                     found.files.append(path)
                 else:
@@ -43,6 +44,16 @@ def expand_paths(paths: list[str]) -> LocalFiles:
         else:
             raise FileNotFoundError(f"no such file or folder: {given}")
     return found
+
+
+def _leaves(path: Path, folder: Path) -> str | None:
+    """A symlink met in a folder that points outside it is not followed: ingesting a folder must
+    never copy a system file (`x.txt -> /etc/shadow`) into the raw store. A file named on the
+    command line is the user's explicit choice and is taken wherever it points."""
+    target = path.resolve()
+    if target.is_relative_to(folder):
+        return None
+    return f"a symlink leaving the folder ({target}): not followed"
 
 
 def _why_not_a_document(path: Path) -> str | None:

@@ -6,20 +6,24 @@ e.g. for a year the opening leaves out), so the key is made of those three. The 
 but the parser never reads it, so the same bytes under another URL are not parsed again.
 
 Only the MinutesRecord is kept, never the document's metadata (URL, fetched_at, raw path): the
-caller pairs a cached record with the document of *this* run. Records are pickled under the data
-directory (our own files, written by this code), so the cache travels with the data it describes and
-no other data directory can read it. Same key: never parsed again; bump PARSER_VERSION and everything
-is parsed afresh.
+caller pairs a cached record with the document of *this* run. Records are kept as JSON under the data
+directory (plain data, never code: a data directory received from someone else cannot run anything
+when read), so the cache travels with the data it describes and no other data directory reads it.
+Same key: never parsed again; bump PARSER_VERSION and everything is parsed afresh.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
-import pickle
 import tempfile
+import types
+import typing
 from pathlib import Path
+from typing import Any
 
 from extract.crawl import FetchedDocument
 from extract.datadir import DataDir
@@ -58,10 +62,10 @@ class RecordCache:
 
     def get(self, doc: FetchedDocument) -> MinutesRecord | None:
         try:
-            record = pickle.loads(self._path(doc).read_bytes())
+            record = _decode(MinutesRecord, json.loads(self._path(doc).read_text(encoding="utf-8")))
         except FileNotFoundError:
             return None
-        except Exception:  # a torn or foreign file: parse again rather than fail the run
+        except Exception:  # a torn, foreign or older-shaped file: parse again rather than fail the run
             return None
         return record if isinstance(record, MinutesRecord) and record.doc_id == doc.doc_id else None
 
@@ -71,6 +75,35 @@ class RecordCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         # Write aside, then rename: a crash never leaves a half-written record under the key.
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as file:
-            pickle.dump(record, file, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(dataclasses.asdict(record), file, ensure_ascii=False, default=_encode_date)
         os.replace(temporary, self._path(doc))
+
+
+def _encode_date(value: object) -> str:
+    if isinstance(value, dt.date):  # datetime too
+        return value.isoformat()
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def _decode(kind: Any, value: Any) -> Any:
+    """JSON → the record's dataclasses, by their type hints (dates from ISO text, tuples from lists)."""
+    if value is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [option for option in typing.get_args(kind) if option is not type(None)]
+        return _decode(options[0], value)
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(**{field.name: _decode(hints[field.name], value[field.name])
+                       for field in dataclasses.fields(kind) if field.name in value})
+    if origin is list:
+        return [_decode(typing.get_args(kind)[0], item) for item in value]
+    if origin is tuple:
+        return tuple(value)
+    if kind is dt.datetime:
+        return dt.datetime.fromisoformat(value)
+    if kind is dt.date:
+        return dt.date.fromisoformat(value)
+    return value

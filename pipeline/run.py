@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 from extract import crawl
 from extract.datadir import DataDir
+from extract.manifest import check_manifest
 from extract.sources import Source
+from load import lake
 from load.rows import RunRow
 from pipeline import stages
 from pipeline.progress import report
@@ -32,11 +34,13 @@ from transform.record import MinutesRecord
 # documents 37.2 s vs 20.2 s. Break-even near 40. Tune with the variable.
 PARALLEL_MIN_DOCUMENTS_ENV = "MINUTES_PARALLEL_MIN_DOCUMENTS"
 PARALLEL_MIN_DOCUMENTS = 40
+LAKE_DAMAGED = "lake_damaged"  # a run warning: a lake file could not be read and was set aside
 
 Batch = list[crawl.FetchedDocument]
 # Extracts many batches at once (across processes or machines), yielding each batch with its
 # records as it completes; a batch that failed raises.
-ParallelExtract = Callable[..., Iterator[tuple[Batch, list[MinutesRecord]]]]  # (batches, *, ocr)
+Results = list[MinutesRecord | stages.RawUnreadable]
+ParallelExtract = Callable[..., Iterator[tuple[Batch, Results]]]  # (batches, *, ocr)
 
 
 @dataclass
@@ -45,7 +49,7 @@ class Stages:
 
     discover: Callable[..., crawl.Discovery] = stages.discover
     fetch: Callable[..., crawl.FetchReport] = stages.fetch
-    extract: Callable[..., list[MinutesRecord]] = stages.extract  # (batch, ocr=)
+    extract: Callable[..., Results] = stages.extract  # (batch, ocr=)
     load: Callable[[DataDir, list[stages.Extracted]], int] = stages.load
     record_run: Callable[[DataDir, RunRow], None] = stages.record_run
     snapshot_fetch_failures: Callable[[DataDir], int] = stages.snapshot_fetch_failures
@@ -135,6 +139,27 @@ class Run:
         stored = crawl.stored_documents(self.data_dir, source=source)
         return [doc for doc in stored if not cache.has(doc)]
 
+    # --- damaged state ----------------------------------------------------------------------
+
+    def check_state(self) -> bool:
+        """Before anything is written: a damaged manifest stops the run (ManifestDamaged, one line
+        naming the file and `minutes repair`); damaged lake files are set aside, named in the
+        summary, and True is returned: their documents must be reloaded from the raw store."""
+        check_manifest(self.data_dir.manifest)
+        store = self.data_dir.lake_store
+        damaged = lake.set_aside_damaged(store)
+        for path, why in damaged:
+            self.summary.warnings.append(
+                f"{LAKE_DAMAGED}: {path} ({why}); set aside in {store.url(lake.DAMAGED_FOLDER)}, "
+                "every stored document reloaded from the raw store")
+        return bool(damaged)
+
+    def reload_stored_documents(self) -> None:
+        """Every stored document not handled by this run yet, through extract (records mostly from
+        the cache) and load: what rebuilds the lake after damaged files were set aside."""
+        done = {outcome.doc_id for outcome in self.summary.documents}
+        self.process([doc for doc in crawl.stored_documents(self.data_dir) if doc.doc_id not in done])
+
     # --- extract, load -----------------------------------------------------------------------
 
     def process(self, documents: list[crawl.FetchedDocument]) -> None:
@@ -166,24 +191,31 @@ class Run:
         with self.stage("cache"):
             cache = RecordCache(self.data_dir)
             for doc in unique:
-                record = cache.get(doc)
-                if record is None:
+                refused = stages.too_large(doc)  # over the size cap: quarantined unread
+                record = None if refused else cache.get(doc)
+                if refused:
+                    extracted.append(stages.Extracted(doc, refused))
+                elif record is None:
                     to_parse.append(doc)
                 else:
                     extracted.append(stages.Extracted(doc, record, from_cache=True))
-        self.summary.reused = len(extracted)
+        self.summary.reused = sum(item.from_cache for item in extracted)
         report().start("extract", len(to_parse))
         if not to_parse:
             return extracted
         self.logger.info("extracting %d documents (%d reused from cache)", len(to_parse), len(extracted))
         with self.stage("extract"):
-            for batch, records in self._extract_batches(to_parse):
-                extracted += [stages.Extracted(doc, record)
-                              for doc, record in zip(batch, records, strict=True)]
-                self.summary.extracted += len(records)
+            for batch, results in self._extract_batches(to_parse):
+                for doc, result in zip(batch, results, strict=True):
+                    if isinstance(result, stages.RawUnreadable):  # this document fails, the run goes on
+                        where = f"document {doc.doc_id[:12]}, {doc.url}"
+                        self.summary.warnings.append(f"{result.reason} ({where})")
+                        continue
+                    extracted.append(stages.Extracted(doc, result))
+                    self.summary.extracted += 1
         return extracted
 
-    def _extract_batches(self, documents: Batch) -> Iterator[tuple[Batch, list[MinutesRecord]]]:
+    def _extract_batches(self, documents: Batch) -> Iterator[tuple[Batch, Results]]:
         threshold = (self.stages.parallel_min_documents
                      or int(os.environ.get(PARALLEL_MIN_DOCUMENTS_ENV) or PARALLEL_MIN_DOCUMENTS))
         parallel = self.stages.extract_in_parallel
@@ -230,7 +262,10 @@ class Run:
 def run(run_: Run, body: Callable[[Run], None]) -> RunSummary:
     """Run `body` inside the shared book-keeping; a failure still writes its `runs` row."""
     try:
+        damaged = run_.check_state()
         body(run_)
+        if damaged:
+            run_.reload_stored_documents()
         return run_.finish()
     except Exception as error:
         try:

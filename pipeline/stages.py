@@ -8,21 +8,24 @@ one document: fetch, extract and load each take a batch (tens to a couple of hun
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from extract import crawl
 from extract.datadir import DataDir
+from extract.errors import TOO_LARGE
+from extract.local_files import is_oversized
 from extract.manifest import Manifest
-from extract.rawstore import read_raw
-from extract.sources import Source
+from extract.rawstore import RAW_CORRUPT, RAW_MISSING, RawDamaged, read_verified
+from extract.sources import Source, max_download_bytes
 from extract.stored_documents import PortableDocument, portable
 from load import lake
 from load.publish import PublishReport
 from load.publish import publish as publish_warehouse
 from load.rows import DocumentMeta, RunRow, fetch_failure_row
-from pipeline.document import process_document
+from pipeline.document import process_document_within_limits
 from pipeline.progress import report
 from pipeline.record_cache import document_hints
 from transform.record import PARSER_VERSION, DocHints, MinutesRecord
@@ -65,33 +68,79 @@ def fetch(entries: list[Any], source: Source, data_dir: DataDir,
     return crawl.fetch_entries(entries, source, data_dir, on_progress=on_progress)
 
 
-def extract(documents: list[crawl.FetchedDocument], ocr: bool = True) -> list[MinutesRecord]:
+@dataclass(frozen=True)
+class RawUnreadable:
+    """A document whose stored bytes are missing or not the bytes it was stored as: not extracted,
+    not loaded (the warehouse keeps what it had); the run reports it and goes on."""
+
+    doc_id: str
+    reason: str  # "<code>: <one line>", code raw_missing | raw_corrupt
+
+
+def too_large(doc: crawl.FetchedDocument) -> MinutesRecord | None:
+    """The record of a document over the size cap (an ingested file, never copied to the raw store),
+    quarantined without being read; None for every other document."""
+    if not is_oversized(doc.byte_size):
+        return None
+    return MinutesRecord(doc_id=doc.doc_id, status="quarantined", quarantine_reason=(
+        f"{TOO_LARGE}: {doc.byte_size} bytes, over the {max_download_bytes()} byte limit "
+        "(max_download_bytes); not read, not copied to the raw store"))
+
+
+def extract(documents: list[crawl.FetchedDocument], ocr: bool = True) -> list[MinutesRecord | RawUnreadable]:
     """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined.
     `ocr` off: scanned pages are not read, scans stay quarantined no_text_layer.
 
     Records only, in the order of `documents`: the caller pairs them with the documents it holds.
     Progress is reported per document (to whoever watches this process).
+    Each document is read in the extraction worker (extract/isolation.py): time and memory capped;
+    its bytes are checked against their SHA-256 first.
     """
-    records = []
+    results: list[MinutesRecord | RawUnreadable] = []
     for doc in documents:
-        records.append(process_document(read_raw(doc.raw_path), doc.suffix, document_hints(doc), ocr=ocr))
+        try:
+            data = read_verified(doc.raw_path, doc.doc_id)
+        except RawDamaged as damaged:
+            results.append(RawUnreadable(doc.doc_id, damaged.reason))
+            report().advance("extract", 1)
+            continue
+        results.append(process_document_within_limits(data, doc.suffix, document_hints(doc), ocr=ocr))
         report().advance("extract", 1)
-    return records
+    return results
 
 
 def portable_parameters(documents: list[crawl.FetchedDocument]) -> dict[str, Any]:
     """extract_portable's parameters for a batch: bytes or storage URLs, never local paths, so the
     batch can be parsed on a machine that shares nothing with this one but the object store."""
-    return {"documents": [portable(doc) for doc in documents],
+    return {"documents": [_portable_or_missing(doc) for doc in documents],
             "hints": [document_hints(doc) for doc in documents]}
 
 
+def _portable_or_missing(doc: crawl.FetchedDocument) -> PortableDocument:
+    try:
+        return portable(doc)
+    except OSError:  # a local raw file gone: neither bytes nor URL, the worker reports raw_missing
+        return PortableDocument(doc.doc_id, doc.suffix)
+
+
 def extract_portable(documents: list[PortableDocument], hints: list[DocHints],
-                     ocr: bool = True) -> list[MinutesRecord]:
-    """`extract` for a worker elsewhere (a Dask cluster): the same records, from bytes or URLs.
-    Progress is the caller's to report, per batch: the worker's process has no one watching."""
-    return [process_document(doc.read(), doc.suffix, doc_hints, ocr=ocr)
-            for doc, doc_hints in zip(documents, hints, strict=True)]
+                     ocr: bool = True) -> list[MinutesRecord | RawUnreadable]:
+    """`extract` for a worker elsewhere (a Dask cluster): the same records, from bytes or URLs,
+    checked against their SHA-256 and read in that machine's extraction worker (time and memory
+    capped). Progress is the caller's to report, per batch: the worker's process has no one watching."""
+    results: list[MinutesRecord | RawUnreadable] = []
+    for doc, doc_hints in zip(documents, hints, strict=True):
+        try:
+            data = doc.read()
+        except (OSError, ValueError) as missing:
+            results.append(RawUnreadable(doc.doc_id, f"{RAW_MISSING}: {' '.join(str(missing).split())}"))
+            continue
+        if hashlib.sha256(data).hexdigest() != doc.doc_id:
+            results.append(RawUnreadable(doc.doc_id, f"{RAW_CORRUPT}: the stored bytes of {doc.doc_id[:12]} "
+                                                     "no longer match their SHA-256: damaged"))
+            continue
+        results.append(process_document_within_limits(data, doc.suffix, doc_hints, ocr=ocr))
+    return results
 
 
 def load(data_dir: DataDir, extracted: list[Extracted]) -> int:

@@ -21,10 +21,13 @@ def minutes(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def usage_error(done: subprocess.CompletedProcess[str]) -> tuple[str, str]:
-    """(parameter, message) of click's `Error: Invalid value for P: M` line; exit status 2."""
+    """(parameter, message) of the one-line `minutes: usage error: Invalid value for P: M (see …)`;
+    exit status 2, nothing else on stderr."""
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
-    found = re.search(r"^Error: Invalid value for (.+?): (.+)$", done.stderr, re.MULTILINE)
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    found = re.fullmatch(r"minutes: usage error: Invalid value for (.+?): (.+) "
+                         r"\(see `minutes[ a-z]*--help`\)", done.stderr.strip())
     assert found, done.stderr
     return found.group(1), found.group(2)
 
