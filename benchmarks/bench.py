@@ -29,6 +29,7 @@ from rich.console import Console
 from benchmarks import cli_runs
 from benchmarks import stage_timings as stages
 from benchmarks.bench_site import bench_site
+from benchmarks.ocr_timings import ocr_pages
 from benchmarks.pdfset import PdfSet, cached_pdf_set, subset
 from benchmarks.report import figure_json, print_table, with_targets, write_json
 from benchmarks.stage_timings import Figure, attempt
@@ -124,6 +125,8 @@ def run_benchmark(
 
     _say("minutes parse of one seed PDF")
     parse_one = attempt(lambda: cli_runs.parse_one(_seed_pdf(workdir), workdir, prefect_home))
+    _say("OCR of the demo's scan, pipeline and bare engine")
+    ocr = attempt(ocr_pages)
     _say(f"nightly twice on one data dir (source {nightly_source}); the second is timed")
     nightly = attempt(lambda: cli_runs.nightly_noop(nightly_source, workdir, prefect_home))
 
@@ -162,6 +165,7 @@ def run_benchmark(
         "first_use_ingest_one_doc": figure_json(first_use),
         "parse_one_seed": figure_json(parse_one),
         "nightly_noop": figure_json(nightly),
+        "ocr": {**figure_json(ocr), "what": "seconds per scanned page, pipeline; bare engine beside it"},
     }
     return with_targets(results)
 

@@ -134,6 +134,13 @@ def print_table(results: dict[str, Any], console: Console) -> None:
         detail = (_rate(stage.get("pages_per_s")) if name != "fetch" else
                   f"{stage.get('documents', 0)} documents, {stage.get('mb', 0):.0f} MB crawled")
         row(f"stage {name} (in-process, 1 core)", _seconds(stage.get("seconds")), detail)
+    ocr = results.get("ocr") or {}
+    if ocr.get("seconds") is not None:
+        row("OCR of a scan, per page", _seconds(ocr["seconds"]),
+            f"bare engine {ocr['bare_engine_s_per_page']:.2f} s/page (×{ocr['pipeline_over_bare']:.2f}); "
+            f"{ocr['engine']}")
+    else:
+        row("OCR of a scan, per page", "—", ocr.get("note", ""))
     share = results.get("outside_pdfplumber_share")
     row("work besides pdfplumber", "—" if share is None else f"{share:.1%}",
         "(extract + parse − bare) / extract", "outside_pdfplumber_share")

@@ -16,20 +16,19 @@ import functools
 import io
 from collections.abc import Callable
 
-from PIL import Image, ImageDraw, ImageFont
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from demo.corpus import FAMILIES, DemoDoc
-from demo.layout import LATIN_FONT, PAGE_H, PAGE_W, Page, Rule, Style, Text, layout
+from demo.layout import LATIN_FONT, PAGE_H, PAGE_W, Page, Rule, Style, layout
+from demo.scan import ScanStyle, image_only_pdf, scan_pages
 
 SONG_TTF = "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
 KAI_TTF = "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"
 CID_SONG = "STSong-Light"
-SCAN_DPI = 100
+SEAL_TEXT = "苏州市人民政府办公室"
 
 STYLES: dict[str, Style] = {
     "word_embedded": Style(page_number=lambda n: f"— {n} —", masthead=True),
@@ -91,43 +90,10 @@ def render_pdf(doc: DemoDoc, family: str) -> bytes:
     return buffer.getvalue()
 
 
-@functools.cache
-def _pil_font(path: str, pixels: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(path, pixels)
-
-
-def render_scan_pdf(doc: DemoDoc, family: str = "word_embedded", dpi: int = SCAN_DPI) -> bytes:
-    """The document as a scanner makes it: one grey JPEG per page, no text layer at all."""
+def render_scan_pdf(doc: DemoDoc, family: str = "word_embedded", style: ScanStyle | None = None,
+                    first_pages: int | None = None) -> bytes:
+    """The document as a scanner makes it from a stamped paper copy: one JPEG per page (skewed,
+    grainy, the office's red seal over the last page's date), no text layer at all (scan.py)."""
     pages, _ = _layout(doc, family)
-    scale = dpi / 72
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
-    canvas.setCreator("Scanner")
-    for page in pages:
-        image = Image.new("L", (round(PAGE_W * scale), round(PAGE_H * scale)), 246)
-        draw = ImageDraw.Draw(image)
-        for op in page.ops:
-            if isinstance(op, Rule):
-                ends = [(op.x1 * scale, (PAGE_H - op.y1) * scale), (op.x2 * scale, (PAGE_H - op.y2) * scale)]
-                draw.line(ends, fill=40, width=max(1, round(op.width * scale)))
-                continue
-            _scan_text(draw, op, scale)
-        jpeg = io.BytesIO()
-        image.save(jpeg, "JPEG", quality=60)
-        jpeg.seek(0)
-        canvas.drawImage(ImageReader(jpeg), 0, 0, PAGE_W, PAGE_H)
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-def _scan_text(draw: ImageDraw.ImageDraw, op: Text, scale: float) -> None:
-    font = _pil_font(SONG_TTF, max(6, round(op.size * scale)))
-    shade = 30 if op.color == (0.0, 0.0, 0.0) else 110
-    top = (PAGE_H - op.y - op.size * 0.86) * scale
-    if op.font == "latin":
-        draw.text((op.x * scale, top), op.text, font=font, fill=shade)
-        return
-    advance = (op.size + op.char_space) * scale
-    for k, ch in enumerate(op.text):
-        draw.text((op.x * scale + k * advance, top), ch, font=font, fill=shade)
+    pages = pages[:first_pages] if first_pages else pages
+    return image_only_pdf(scan_pages(pages, style or ScanStyle(), SONG_TTF, SEAL_TEXT))

@@ -13,6 +13,7 @@ TIMEOUT = "timeout"
 TOO_LARGE = "too_large"  # over a size or memory limit: the bytes are kept, the document is not read
 UNSUPPORTED_TYPE = "unsupported_type"
 NOT_MINUTES = "not_minutes"
+OCR_LOW_CONFIDENCE = "ocr_low_confidence"  # a scan OCR read too poorly to trust (extract.ocr)
 
 
 class Quarantine(Exception):

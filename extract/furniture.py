@@ -11,12 +11,14 @@ import re
 from extract.textlayer import FurnitureLine, TextLine
 
 # Page-number zones: the top and bottom share of the page height.
-_FOOT_ZONE = 0.14
-_HEAD_ZONE = 0.12
+FOOT_ZONE = 0.14
+HEAD_ZONE = 0.12
 
 # `— 3 —`, `－3－`, `- 3 -`, `-3-`, `第 3 页`, `3/12`: nothing but a number dressed as a page number.
+# OCR reads a dash as the ideograph 一 (one stroke, the same shape): `一3一`, `一3-`.
+_DASHES = "—－\\-–‒―~～·•一"
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:[—－\-–‒―~～·•]+\s*\d{1,4}\s*[—－\-–‒―~～·•]+"
+    rf"^\s*(?:[{_DASHES}]+\s*\d{{1,4}}\s*[{_DASHES}]+"
     r"|第\s*\d{1,4}\s*页(?:\s*[，,/／]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*[/／]\s*\d{1,4})\s*$"
 )
@@ -71,8 +73,8 @@ def squeeze(text: str) -> str:
 
 def _furniture_kind(line: TextLine, height: float, repeated: set[str]) -> str | None:
     text = line.text.strip()
-    in_foot = line.top > height * (1 - _FOOT_ZONE)
-    in_head = line.bottom < height * _HEAD_ZONE
+    in_foot = line.top > height * (1 - FOOT_ZONE)
+    in_head = line.bottom < height * HEAD_ZONE
     if is_page_number(text) or ((in_foot or in_head) and _BARE_NUMBER.match(text)):
         return "page_number"
     if in_head and squeeze(text) in repeated:
@@ -84,6 +86,6 @@ def _repeated_head_texts(lines: list[TextLine], height: float) -> set[str]:
     """Texts printed in the header zone of at least two pages: running heads."""
     pages_by_text: dict[str, set[int]] = {}
     for line in lines:
-        if line.bottom < height * _HEAD_ZONE:
+        if line.bottom < height * HEAD_ZONE:
             pages_by_text.setdefault(squeeze(line.text), set()).add(line.page)
     return {text for text, pages in pages_by_text.items() if len(pages) >= 2}

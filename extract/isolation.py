@@ -41,6 +41,11 @@ DEFAULT_TIME_LIMIT = 60.0
 # demo minutes (`make bench-isolation`); 1 GiB leaves a wide margin for long real minutes and still
 # stops a 1.6 MB compressed stream that inflates past a gigabyte (docs/SAFETY.md).
 DEFAULT_MEMORY_MB = 1024
+# OCR needs more for a while: the inference engine on one page image reaches ~1.9 GiB of address
+# space (~1 GiB resident), bounded by the page image's fixed resolution, not by the document. After
+# `use_extra_memory()` the worker may use this much above its cap; the worker is replaced after that call,
+# since the engine keeps its address space (`use_extra_memory`).
+EXTRA_MEMORY_MB = 2048
 # The child enforces the limit itself first (a SIGALRM inside pdfminer); the parent's kill is the
 # backstop for what the child cannot interrupt, this much later.
 KILL_GRACE = 1.5
@@ -86,6 +91,7 @@ class IsolatedWorker:
         # Modules the worker imports before its first call: their import time is not the document's.
         self.preload = preload
         self._process: subprocess.Popen[bytes] | None = None
+        self._recycle = False
         self._lock = threading.Lock()
         self.starts = 0
 
@@ -112,14 +118,19 @@ class IsolatedWorker:
             except (BrokenPipeError, OSError):
                 self._kill()
                 raise WorkerDied("the extraction worker was gone before the call") from None
-            answer = self._answer(process, time.monotonic() + limit + KILL_GRACE)
+            extended = [0.0]
+            self._recycle = False
+            answer = self._answer(process, time.monotonic() + limit + KILL_GRACE, extended)
             if answer is None:
                 self._kill()
-                raise ExtractionTimeout(limit)
+                raise ExtractionTimeout(limit + extended[0])
             if answer is _EOF:
                 code = self._kill()
                 raise WorkerDied(f"the extraction worker died ({_exit_name(code)})")
         kind, value = answer
+        if self._recycle:  # the call used `use_extra_memory()`: the next one starts in a fresh worker
+            with self._lock:
+                self._kill()
         if kind == "ok":
             return value
         if kind == "memory":
@@ -150,12 +161,13 @@ class IsolatedWorker:
             raise WorkerDied(f"the extraction worker did not start ({_exit_name(code)})")
         return self._process
 
-    def _answer(self, process: subprocess.Popen[bytes], deadline: float) -> Any:
-        """The child's answer, None at the deadline, _EOF when it ended without one."""
+    def _answer(self, process: subprocess.Popen[bytes], deadline: float,
+                extended: list[float] | None = None) -> Any:
+        """The child's answer, None at the deadline, _EOF when it ended without one. An
+        ("extend", seconds) message on the way moves the deadline (and adds to `extended[0]`)."""
         assert process.stdout is not None
         fd = process.stdout.fileno()
         buffer = bytearray()
-        wanted: int | None = None
         with selectors.DefaultSelector() as selector:
             selector.register(fd, selectors.EVENT_READ)
             while True:
@@ -166,10 +178,20 @@ class IsolatedWorker:
                 if not chunk:
                     return _EOF
                 buffer += chunk
-                if wanted is None and len(buffer) >= _HEADER.size:
+                while len(buffer) >= _HEADER.size:
                     (wanted,) = _HEADER.unpack_from(buffer)
-                if wanted is not None and len(buffer) >= _HEADER.size + wanted:
-                    return pickle.loads(bytes(buffer[_HEADER.size:_HEADER.size + wanted]))
+                    if len(buffer) < _HEADER.size + wanted:
+                        break
+                    message = pickle.loads(bytes(buffer[_HEADER.size:_HEADER.size + wanted]))
+                    del buffer[:_HEADER.size + wanted]
+                    if isinstance(message, tuple) and message[:1] == (_RECYCLE,):
+                        self._recycle = True
+                        continue
+                    if not (isinstance(message, tuple) and message[:1] == (_EXTEND,)):
+                        return message
+                    deadline += message[1]
+                    if extended is not None:
+                        extended[0] += message[1]
 
     def _kill(self) -> int | None:
         process, self._process = self._process, None
@@ -226,6 +248,38 @@ def _exit_name(code: int | None) -> str:
 
 # --- the child ------------------------------------------------------------------------------------
 
+_EXTEND, _RECYCLE = "extend", "recycle"
+_answers: Any = None  # the pipe to the parent, in a worker; None in any other process
+
+
+def _tell_parent(message: tuple[Any, ...]) -> None:
+    payload = pickle.dumps(message)
+    _answers.write(_HEADER.pack(len(payload)) + payload)
+    _answers.flush()
+
+
+def extend_deadline(seconds: float) -> None:
+    """Give the call running in this worker `seconds` more before the parent kills it: work whose
+    size shows only once it runs (OCR, a budget per page that is only an image) asks as it goes.
+    A no-op outside a worker."""
+    if _answers is not None:
+        _tell_parent((_EXTEND, float(seconds)))
+
+
+def use_extra_memory() -> None:
+    """Let the call running in this worker use EXTRA_MEMORY_MB above its cap (its hard limit), for
+    work whose need is bounded by something else than the document (OCR: one page image at a fixed
+    resolution). For the rest of the call: the engine keeps what it took, so the cap cannot come
+    back under it; the parent replaces the worker after the call. A no-op outside a worker."""
+    if _answers is None:
+        return
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _tell_parent((_RECYCLE,))
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 
 def _serve(memory_mb: int, preload: list[str]) -> None:
     """Read (function, args, kwargs) requests from stdin, write ("ok"|"error"|"memory", value) answers.
@@ -235,10 +289,11 @@ def _serve(memory_mb: int, preload: list[str]) -> None:
     import resource
 
     cap = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap + EXTRA_MEMORY_MB * 1024 * 1024))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core file behind
+    global _answers
     requests = os.fdopen(os.dup(0), "rb")
-    answers = os.fdopen(os.dup(1), "wb")
+    answers = _answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     import importlib
@@ -270,4 +325,8 @@ def _serve(memory_mb: int, preload: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    _serve(int(sys.argv[1]), sys.argv[2:])
+    # Served by the importable module, not this `__main__` copy of it: the code the worker runs calls
+    # `extract.isolation.extend_deadline`, which must see the pipe `_serve` opened.
+    from extract.isolation import _serve as serve
+
+    serve(int(sys.argv[1]), sys.argv[2:])

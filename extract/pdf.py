@@ -27,10 +27,13 @@ from extract.errors import (
     ENCRYPTED,
     NO_TEXT_LAYER,
     NOT_PDF,
+    OCR_LOW_CONFIDENCE,
     TIMEOUT,
+    TOO_LARGE,
     Quarantine,
 )
 from extract.furniture import split_furniture, squeeze
+from extract.isolation import extend_deadline, use_extra_memory
 from extract.sniff import is_html, is_pdf
 from extract.textlayer import FurnitureLine, LayerKind, TextLayer, TextLine
 
@@ -47,14 +50,19 @@ _SAME_LINE = 0.5
 _BROKEN_SHARE = 0.05
 
 
-def read_pdf(data: bytes, *, time_limit: float | None = 60.0) -> TextLayer:
-    """Read a PDF's text layer. Raises Quarantine for anything that is not a readable text PDF."""
+def read_pdf(data: bytes, *, time_limit: float | None = 60.0, ocr: bool = True) -> TextLayer:
+    """Read a PDF's text layer; pages that are only images are read by OCR (extract.ocr) unless
+    `ocr` is off. Raises Quarantine for anything that is not a readable PDF.
+
+    `time_limit` bounds the reading of the text layer; each page given to OCR adds its own budget
+    (extract.ocr.PAGE_SECONDS) to it."""
     _check_bytes(data)
+    clock = _Clock(time_limit)
     try:
-        with _deadline(time_limit) as check_time:
-            return _read(data, check_time)
+        with _deadline(clock):
+            return _read(data, clock, ocr=ocr)
     except _TimeUp:
-        raise Quarantine(TIMEOUT, f"text extraction exceeded the {time_limit:g} s limit") from None
+        raise Quarantine(TIMEOUT, f"text extraction exceeded the {clock.limit:g} s limit") from None
 
 
 def _check_bytes(data: bytes) -> None:
@@ -74,28 +82,42 @@ class _TimeUp(BaseException):
     """Raised by the timer. A BaseException so pdfminer's broad `except Exception` cannot swallow it."""
 
 
-@contextlib.contextmanager
-def _deadline(seconds: float | None) -> Iterator[Any]:
-    """Bound the time spent on one document; yields a `check()` to call between pages.
+class _Clock:
+    """A document's time limit, which OCR may extend page by page; `check()` between pages."""
 
-    In the main thread a SIGALRM interval timer interrupts pdfminer wherever it spins. Signals
-    can only be handled in the main thread, so elsewhere (Prefect runs tasks in worker threads)
-    the limit is checked between pages: a single pathological page can then overrun it, but a
-    long document still stops at the next page boundary.
-    """
-    if not seconds or seconds <= 0:
-        yield lambda: None
-        return
-    started = time.monotonic()
+    def __init__(self, seconds: float | None) -> None:
+        self.limit = seconds if seconds and seconds > 0 else None
+        self.started = time.monotonic()
+        self.on_extend: Any = None  # set by _deadline when a timer must follow the limit
 
-    def check() -> None:
-        if time.monotonic() - started > seconds:
+    def check(self) -> None:
+        if self.limit is not None and time.monotonic() - self.started > self.limit:
             raise _TimeUp
 
-    if threading.current_thread() is not threading.main_thread():
-        yield check
-        return
+    __call__ = check
 
+    def extend(self, seconds: float) -> None:
+        if self.limit is None:
+            return
+        self.limit += seconds
+        extend_deadline(seconds)  # in the extraction worker, the parent's kill follows
+        if self.on_extend is not None:
+            self.on_extend()
+
+
+@contextlib.contextmanager
+def _deadline(clock: _Clock) -> Iterator[_Clock]:
+    """Bound the time spent on one document; the clock's `check()` is called between pages.
+
+    In the main thread a SIGALRM interval timer interrupts pdfminer (or OCR) wherever it spins.
+    Signals can only be handled in the main thread, so elsewhere (Prefect runs tasks in worker
+    threads) the limit is checked between pages: a single pathological page can then overrun it,
+    but a long document still stops at the next page boundary.
+    """
+    if clock.limit is None or threading.current_thread() is not threading.main_thread():
+        yield clock
+        return
+    started = clock.started
     cleaning_up = False
 
     def on_alarm(signum: int, frame: object) -> None:
@@ -104,17 +126,23 @@ def _deadline(seconds: float | None) -> Iterator[Any]:
         if not cleaning_up:
             raise _TimeUp
 
+    def rearm() -> None:  # the limit grew (a page for OCR): the timer follows
+        assert clock.limit is not None
+        signal.setitimer(signal.ITIMER_REAL, max(clock.limit - (time.monotonic() - started), 0.001))
+
     # SIGALRM stays blocked while the handler and the timer are swapped: a limit shorter than
     # these lines take then fires inside the `try`, whose clean-up is sure to run.
     alarm = {signal.SIGALRM}
     caller_mask = signal.pthread_sigmask(signal.SIG_BLOCK, alarm)
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, clock.limit)
+    clock.on_extend = rearm
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, alarm)
-        yield check
+        yield clock
     finally:
         cleaning_up = True
+        clock.on_extend = None
         signal.pthread_sigmask(signal.SIG_BLOCK, alarm)
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -127,7 +155,7 @@ def _deadline(seconds: float | None) -> Iterator[Any]:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _read(data: bytes, check_time: Any) -> TextLayer:
+def _read(data: bytes, clock: _Clock, *, ocr: bool) -> TextLayer:
     import pdfplumber  # heavy import, only where PDFs are read
 
     try:
@@ -145,13 +173,18 @@ def _read(data: bytes, check_time: Any) -> TextLayer:
             width, height = float(pages[0].width), float(pages[0].height)
             raw_lines: list[TextLine] = []
             glyphs = broken = images = 0
+            scans = _PageImages(data, clock) if ocr else None
             for number, page in enumerate(pages, start=1):
-                check_time()
+                clock.check()
                 chars = page.chars
-                images += len(page.images)
+                page_images = len(page.images)
+                images += page_images
                 glyphs += len(chars)
                 broken += sum(1 for char in chars if char["text"].startswith("(cid:"))
-                raw_lines.extend(_page_lines(chars, number, float(page.height)))
+                lines = _page_lines(chars, number, float(page.height))
+                if not lines and page_images and scans is not None:
+                    lines = scans.read(number - 1, float(page.height))
+                raw_lines.extend(lines)
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat on long documents
         except (Quarantine, _TimeUp, MemoryError):
             raise
@@ -160,13 +193,52 @@ def _read(data: bytes, check_time: Any) -> TextLayer:
             raise _quarantine_for(error) from None
     if not any(line.text.strip() for line in raw_lines):
         what = f"{images} image(s), no text: a scan" if images else "no text on any page"
-        raise Quarantine(NO_TEXT_LAYER, f"no text layer ({what}); OCR is not attempted")
+        how = "OCR found no text either" if images and ocr else "OCR is turned off (--no-ocr)" if images \
+            else "nothing to OCR"
+        raise Quarantine(NO_TEXT_LAYER, f"no text layer ({what}); {how}")
+    _check_ocr_confidence(raw_lines)
     if glyphs and broken / glyphs > _BROKEN_SHARE:
         raise Quarantine(
             BROKEN_TEXT,
             f"{broken} of {glyphs} glyphs have no Unicode mapping ((cid:NN)): broken ToUnicode map",
         )
-    return positioned_layer("pdf", raw_lines, len(pages), width, height)
+    kind: LayerKind = "ocr" if any(line.confidence is not None for line in raw_lines) else "pdf"
+    return positioned_layer(kind, raw_lines, len(pages), width, height)
+
+
+class _PageImages:
+    """OCR of the pages that are only images, through one pypdfium2 handle per document."""
+
+    def __init__(self, data: bytes, clock: _Clock) -> None:
+        self.data, self.clock = data, clock
+        self.document: Any = None
+
+    def read(self, index: int, page_height: float) -> list[TextLine]:
+        from extract import ocr  # the OCR engine loads only when a document needs it
+
+        if self.document is None:
+            import pypdfium2
+
+            self.document = pypdfium2.PdfDocument(self.data)
+            use_extra_memory()  # the engine's need is the page image's, not the document's
+        self.clock.extend(ocr.PAGE_SECONDS)
+        try:
+            return ocr.read_page(self.document, index, page_height)
+        except Exception as error:  # onnxruntime reports its out-of-memory as its own RuntimeException
+            if "bad_alloc" not in str(error):
+                raise
+            raise Quarantine(TOO_LARGE, f"OCR of page {index + 1} needed more memory than the "
+                                        "extraction worker may have") from None
+
+
+def _check_ocr_confidence(lines: list[TextLine]) -> None:
+    """A scan OCR could barely read is quarantined with its figure, never parsed into a wrong record."""
+    from extract.ocr import MIN_MEAN_CONFIDENCE, mean_confidence
+
+    mean = mean_confidence(lines)
+    if mean is not None and mean < MIN_MEAN_CONFIDENCE:
+        raise Quarantine(OCR_LOW_CONFIDENCE,
+                         f"mean confidence {mean:.2f} below {MIN_MEAN_CONFIDENCE:.2f}")
 
 
 def _raise_if_out_of_memory(error: BaseException) -> None:
@@ -226,13 +298,13 @@ def _line(glyphs: list[tuple[float, float, float, float, dict[str, Any]]], page:
     if not visible:
         return None
     size = statistics.median(glyph[3] for glyph in visible)
-    parts: list[str] = [_spaces(visible[0][1] - glyphs[0][1], size)]
+    parts: list[str] = [spaces_for_gap(visible[0][1] - glyphs[0][1], size)]
     previous_x1 = visible[0][1]
     for _, x0, x1, glyph_size, char in visible:
-        parts.append(_spaces(x0 - previous_x1, glyph_size))
+        parts.append(spaces_for_gap(x0 - previous_x1, glyph_size))
         parts.append(char["text"])
         previous_x1 = max(x1, previous_x1)
-    parts.append(_spaces(max(glyph[2] for glyph in glyphs) - previous_x1, size))
+    parts.append(spaces_for_gap(max(glyph[2] for glyph in glyphs) - previous_x1, size))
     fonts = Counter(glyph[4]["fontname"] for glyph in visible)
     return TextLine(
         page=page,
@@ -248,7 +320,8 @@ def _line(glyphs: list[tuple[float, float, float, float, dict[str, Any]]], page:
     )
 
 
-def _spaces(gap: float, size: float) -> str:
+def spaces_for_gap(gap: float, size: float) -> str:
+    """A gap between glyphs as text: nothing below 0.15 em, else one space per half em."""
     if gap <= _SPACE_GAP * size:
         return ""
     return " " * max(1, round(gap / (_SPACE_UNIT * size)))

@@ -14,15 +14,20 @@ from extract.textlayer import PageHints, TextLayer
 DEFAULT_TIME_LIMIT = 60.0  # seconds for one document's text extraction
 
 
-def read_document(data: bytes, suffix: str, *, time_limit: float | None = DEFAULT_TIME_LIMIT) -> TextLayer:
-    """Bytes of a `.pdf`, `.txt` or `.html/.htm/.shtml` document → its text layer."""
+def read_document(data: bytes, suffix: str, *, time_limit: float | None = DEFAULT_TIME_LIMIT,
+                  ocr: bool = True) -> TextLayer:
+    """Bytes of a `.pdf`, `.txt` or `.html/.htm/.shtml` document → its text layer.
+
+    A PDF's pages that are only images are read by OCR (extract.ocr), in this process and within
+    the document's limits, each such page adding its own time budget; with `ocr` off a scan stays
+    quarantined `no_text_layer`."""
     kind = suffix.lower().lstrip(".")
     if kind not in PDF_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES:
         raise Quarantine(UNSUPPORTED_TYPE, f"cannot read {suffix or 'files without a suffix'!r} documents")
     if kind in PDF_SUFFIXES or is_pdf(data):
         from extract.pdf import read_pdf  # pdfplumber is a heavy import: only where PDFs are read
 
-        return read_pdf(data, time_limit=time_limit)
+        return read_pdf(data, time_limit=time_limit, ocr=ocr)
     if not data.strip():
         raise Quarantine(EMPTY_FILE, "the file is empty")
     if kind in TEXT_SUFFIXES:

@@ -30,8 +30,8 @@ class TextLine:
     baseline: float = 0.0  # distance from the page top; steadier than top/bottom across fonts
     confidence: float | None = None  # OCR's confidence in the line's text, 0-1; None for a text layer
     # The visible glyphs, left to right, as (text, x0, x1): the geometry an attendance grid is read
-    # from (transform/attendance_grid.py). OCR fills it from its boxes (a box's width shared out
-    # among its characters); empty where there is no geometry.
+    # from (transform/attendance_grid.py). OCR fills it from its glyph boxes, each CJK character in
+    # its cell of the line's fitted character grid (extract/ocr.py); empty where there is no geometry.
     glyphs: tuple[tuple[str, float, float], ...] = ()
 
 

@@ -16,10 +16,11 @@ from pipeline.summary import RunSummary
                                     "reprocess, re-extract stored documents without fetching (source "
                                     "`local`: ingested files; `all`: every stored document).")
 def backfill(source: str | None = None, since: str | None = None, until: str | None = None,
-             reprocess: bool = False, refetch: bool = False) -> RunSummary:
+             reprocess: bool = False, refetch: bool = False, ocr: bool = True) -> RunSummary:
     """`since`/`until`: ISO dates (inclusive), either may be omitted. With `reprocess`, `source` may
     also be `local` (documents of `minutes ingest`) or `all` (every stored document). `refetch`:
-    download the window's attachments again, even those already stored and unchanged."""
+    download the window's attachments again, even those already stored and unchanged. `ocr`: read
+    scans by OCR; off, they are quarantined no_text_layer."""
     # Validated here, not by Prefect: a deployment run accepts `-p since=notadate` at creation.
     since_date, until_date = date_window(since, until)
     name = source_name(source)
@@ -39,4 +40,4 @@ def backfill(source: str | None = None, since: str | None = None, until: str | N
             run.summary.discovered = len(stored)
         run.process(fetched + stored)
 
-    return run_flow("backfill", name, body)
+    return run_flow("backfill", name, body, ocr=ocr)

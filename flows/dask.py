@@ -34,11 +34,12 @@ def dask_address_from_env() -> str | None:
 def extract_on_dask(address: str) -> ParallelExtract:
     """A ParallelExtract that runs one extract task per batch on the cluster at `address`."""
 
-    def extract(batches: list[Batch]) -> Iterator[tuple[Batch, list[MinutesRecord]]]:
+    def extract(batches: list[Batch], *, ocr: bool = True) -> Iterator[tuple[Batch, list[MinutesRecord]]]:
         from prefect_dask import DaskTaskRunner  # imports distributed: only runs that use it pay
 
         with DaskTaskRunner(address=address) as runner:
-            futures = [(batch, runner.submit(tasks.extract_portable, stages.portable_parameters(batch)))
+            futures = [(batch, runner.submit(tasks.extract_portable,
+                                                 {**stages.portable_parameters(batch), "ocr": ocr}))
                        for batch in batches]
             for batch, future in futures:
                 yield batch, future.result()  # raises if the batch failed: the run fails

@@ -12,7 +12,7 @@ from pipeline.summary import RunSummary, SkippedOutcome
 
 
 @flow(name="ingest", description="Load local files or folders through the same pipeline.")
-def ingest(paths: list[str]) -> RunSummary:
+def ingest(paths: list[str], ocr: bool = True) -> RunSummary:
     """Files named in `paths` are ingested whatever their type (what cannot be read is quarantined,
     its bytes kept); folders are walked for documents, and the files left out are listed as skipped."""
     local = expand_paths(paths)
@@ -29,4 +29,4 @@ def ingest(paths: list[str]) -> RunSummary:
         run.summary.fetched = len(documents)
         run.process(documents)
 
-    return run_flow("ingest", "local", body)
+    return run_flow("ingest", "local", body, ocr=ocr)

@@ -13,9 +13,10 @@ from pipeline.summary import RunSummary
 
 @flow(name="nightly", description="Incremental: fetch what the source published since the last run, "
                                    "extract, parse and load it.")
-def nightly(source: str | None = None, refetch: bool = False) -> RunSummary:
+def nightly(source: str | None = None, refetch: bool = False, ocr: bool = True) -> RunSummary:
     """`source`: a configured source name or a listing URL; default env MINUTES_SOURCE, then `demo`.
-    `refetch`: download the listed attachments again, even those already stored."""
+    `refetch`: download the listed attachments again, even those already stored. `ocr`: read scans by
+    OCR; off, they are quarantined no_text_layer."""
     name = source_name(source)
     check_fetchable(name, reprocess=False)
 
@@ -25,4 +26,4 @@ def nightly(source: str | None = None, refetch: bool = False) -> RunSummary:
         # What was just fetched, and anything an earlier run fetched but did not get to load.
         run.process(run.unfinished(source_config.name))
 
-    return run_flow("nightly", name, body)
+    return run_flow("nightly", name, body, ocr=ocr)

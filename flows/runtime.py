@@ -22,8 +22,9 @@ from pipeline.run import Batch, Results, Run, Stages, run
 from pipeline.summary import RunSummary
 
 
-def run_flow(flow: str, source: str | None, body: Callable[[Run], None]) -> RunSummary:
-    """Run `body` as this flow run: Prefect tasks, its logger and id; artifacts at the end."""
+def run_flow(flow: str, source: str | None, body: Callable[[Run], None], *, ocr: bool = True) -> RunSummary:
+    """Run `body` as this flow run: Prefect tasks, its logger and id; artifacts at the end.
+    `ocr` off: scanned pages are not read (scans stay quarantined no_text_layer)."""
     dask_address = dask_address_from_env()
     stage_functions = Stages(discover=tasks.discover, fetch=tasks.fetch, extract=tasks.extract,
                              load=tasks.load, record_run=tasks.record_run,
@@ -33,20 +34,21 @@ def run_flow(flow: str, source: str | None, body: Callable[[Run], None]) -> RunS
                              parallel_min_documents=1 if dask_address else None)
     flow_run_id = flow_run.get_id()
     current = Run(flow, source, run_id=str(flow_run_id) if flow_run_id else None,
-                  logger=get_run_logger(), stage_functions=stage_functions)
+                  logger=get_run_logger(), stage_functions=stage_functions, ocr=ocr)
     try:
         return run(current, body)
     finally:
         publish_artifacts(current.summary)
 
 
-def extract_in_processes(batches: list[Batch]) -> Iterator[tuple[Batch, Results]]:
+def extract_in_processes(batches: list[Batch], *, ocr: bool = True) -> Iterator[tuple[Batch, Results]]:
     """CPU-bound parsing across cores: one extract task per batch on a process pool, each batch
     handed back as it completes (in submission order)."""
     runner = ProcessPoolTaskRunner(max_workers=os.cpu_count() or 2, initializer=quiet_like_parent,
                                    initargs=(console_level(),))
     with _same_api_in_workers(), runner:
-        futures = [(batch, runner.submit(tasks.extract, {"documents": batch})) for batch in batches]
+        futures = [(batch, runner.submit(tasks.extract, {"documents": batch, "ocr": ocr}))
+                   for batch in batches]
         for batch, future in futures:
             yield batch, future.result()  # raises if the batch failed: the run fails
 

@@ -90,7 +90,7 @@ def table_rows(meta: DocumentMeta, record: MinutesRecord) -> dict[str, list[dict
     ]
     rows["paragraphs"] = [
         {"doc_id": doc_id, "seq": p.seq, "text": p.text, "page_start": p.page_start, "page_end": p.page_end,
-         **_bbox_columns(p.bbox)}
+         **_bbox_columns(p.bbox), "ocr": p.ocr, "ocr_confidence": p.ocr_confidence}
         for p in record.paragraphs
     ]
     rows["page_furniture"] = [

@@ -121,6 +121,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("top", pa.float64()),
         ("x1", pa.float64()),
         ("bottom", pa.float64()),
+        # Read by OCR from a page image, with the engine's mean confidence (null for text layers).
+        ("ocr", pa.bool_()),
+        ("ocr_confidence", pa.float64()),
     ]),
     "page_furniture": pa.schema([
         ("doc_id", pa.string()),

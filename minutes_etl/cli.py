@@ -135,6 +135,8 @@ DataDirOption = Annotated[Path | None, typer.Option(
     "--data-dir", envvar="MINUTES_DATA_DIR", file_okay=False,
     help="Data directory (raw store, lake, warehouse). Default ./data")]
 
+NoOcrOption = Annotated[bool, typer.Option(
+    "--no-ocr", help="Do not read scanned pages by OCR: scans stay quarantined no_text_layer.")]
 
 
 def version_text() -> str:
@@ -184,12 +186,14 @@ def run(
                                             "listing page of any supported platform; "
                                             "default $MINUTES_SOURCE, then demo.")] = None,
     refetch: RefetchOption = False,
+    no_ocr: NoOcrOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """The nightly job: discover what the source published, fetch what is new, extract, parse, load."""
     _use_data_dir(data_dir)
     _check_source(ctx, source, reprocess=False)
-    _run_flow("nightly", lambda flows: flows.nightly.nightly(source=source, refetch=refetch))
+    _run_flow("nightly", lambda flows: flows.nightly.nightly(source=source, refetch=refetch,
+                                                            ocr=not no_ocr))
 
 
 @app.command()
@@ -207,6 +211,7 @@ def backfill(
                             "with --since/--until, documents without a publication date are left out."
     )] = False,
     refetch: RefetchOption = False,
+    no_ocr: NoOcrOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """Everything published in the window; --reprocess re-extracts the raw store without refetching."""
@@ -217,7 +222,8 @@ def backfill(
         raise typer.BadParameter(str(bad), param_hint="--since/--until") from None
     _check_source(ctx, source, reprocess=reprocess)
     _run_flow("backfill", lambda flows: flows.backfill.backfill(
-        source=source, since=since, until=until, reprocess=reprocess, refetch=refetch))
+        source=source, since=since, until=until, reprocess=reprocess, refetch=refetch,
+        ocr=not no_ocr))
 
 
 @app.command()
@@ -227,11 +233,13 @@ def ingest(
         help="Files or folders. A file named here is ingested whatever its type (a PDF is known by "
              "its bytes; what cannot be read is kept and quarantined unsupported_type); in a folder, "
              ".pdf/.html/.htm/.shtml/.txt files and PDFs are taken, other files listed as skipped.")],
+    no_ocr: NoOcrOption = False,
     data_dir: DataDirOption = None,
 ) -> None:
     """Load local files or folders (PDF, HTML, TXT) through the same pipeline."""
     _use_data_dir(data_dir)
-    _run_flow("ingest", lambda flows: flows.ingest.ingest(paths=[str(p.resolve()) for p in paths]))
+    _run_flow("ingest", lambda flows: flows.ingest.ingest(paths=[str(p.resolve()) for p in paths],
+                                                          ocr=not no_ocr))
 
 
 def _check_source(ctx: typer.Context, source: str | None, *, reprocess: bool) -> None:
@@ -523,6 +531,7 @@ def parse(
     output: Annotated[TextFormat, typer.Option(
         "--format", help="json: the record (a quarantined document prints its record too, and "
                          "exits 1); text: normalized text, one paragraph per line.")] = TextFormat.json,
+    no_ocr: NoOcrOption = False,
     data_dir: Annotated[Path | None, typer.Option(
         "--data-dir", hidden=True, help="Not for parse: it touches no data directory.")] = None,
 ) -> None:
@@ -535,7 +544,7 @@ def parse(
     from pipeline.document import process_document_within_limits
 
     data = _read_document(path)
-    record = process_document_within_limits(data, path.suffix.lower(), None)
+    record = process_document_within_limits(data, path.suffix.lower(), None, ocr=not no_ocr)
     if output is TextFormat.json:
         sys.stdout.write(json.dumps(record.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
     elif record.status == "parsed":

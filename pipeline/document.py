@@ -31,17 +31,18 @@ def document_id(data: bytes) -> str:
 
 def process_document(data: bytes, suffix: str, hints: DocHints | None = None, *,
                      time_limit: float | None = DEFAULT_TIME_LIMIT,
-                     timings: MutableMapping[str, float] | None = None) -> MinutesRecord:
+                     timings: MutableMapping[str, float] | None = None, ocr: bool = True) -> MinutesRecord:
     """Parse one document. Never raises for a bad document: it comes back quarantined.
 
     A PDF stored without a PDF suffix (an ingested file named `scan` or `minutes.bin`) is read as one.
     `timings`, when given, accumulates the seconds spent reading ("extract") and parsing ("parse").
+    With `ocr` off, pages that are only images are not read (a scan is quarantined no_text_layer).
     """
     doc_id = document_id(data)
     page_count: int | None = None
     try:
         with _timed(timings, "extract"):
-            layer = read_document(data, readable_suffix(data, suffix), time_limit=time_limit)
+            layer = read_document(data, readable_suffix(data, suffix), time_limit=time_limit, ocr=ocr)
         page_count = layer.page_count
         with _timed(timings, "parse"):
             return interpret(layer, hints, doc_id)
@@ -58,12 +59,13 @@ def process_document(data: bytes, suffix: str, hints: DocHints | None = None, *,
 
 
 def process_document_within_limits(data: bytes, suffix: str, hints: DocHints | None = None, *,
-                                   worker: IsolatedWorker | None = None) -> MinutesRecord:
+                                   worker: IsolatedWorker | None = None, ocr: bool = True) -> MinutesRecord:
     """process_document in the extraction worker (extract/isolation.py): killed at its time limit,
-    capped in memory. A document over a limit comes back quarantined `timeout` / `too_large`."""
+    capped in memory. A document over a limit comes back quarantined `timeout` / `too_large`.
+    Each page read by OCR extends the limit by its own budget (extract.isolation.extend_deadline)."""
     worker = worker or shared_worker(preload=WORKER_PRELOAD)
     try:
-        return worker.call(process_document, data, suffix, hints, time_limit=worker.limits.seconds)
+        return worker.call(process_document, data, suffix, hints, time_limit=worker.limits.seconds, ocr=ocr)
     except Quarantine as over_limit:
         return MinutesRecord(doc_id=document_id(data), status="quarantined",
                              quarantine_reason=over_limit.reason)

@@ -29,8 +29,9 @@ from extract.crawl import FetchedDocument
 from extract.datadir import DataDir
 from transform.record import PARSER_VERSION, DocHints, MinutesRecord
 
-# Quarantines that may go away on their own (a slow machine, a bug of ours): not cached, tried again.
-UNCACHED_REASONS = ("timeout", "parser_error")
+# Quarantines that may go away on their own (a slow machine, a bug of ours, a scan left unread by
+# --no-ocr): not cached, tried again.
+UNCACHED_REASONS = ("timeout", "parser_error", "no_text_layer")
 
 
 def document_hints(doc: FetchedDocument) -> DocHints:

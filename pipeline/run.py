@@ -42,7 +42,7 @@ Batch = list[crawl.FetchedDocument]
 # Extracts many batches at once (across processes or machines), yielding each batch with its
 # records as it completes; a batch that failed raises.
 Results = list[MinutesRecord | stages.RawUnreadable]
-ParallelExtract = Callable[[list[Batch]], Iterator[tuple[Batch, Results]]]
+ParallelExtract = Callable[..., Iterator[tuple[Batch, Results]]]  # (batches, *, ocr)
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Stages:
 
     discover: Callable[..., crawl.Discovery] = stages.discover
     fetch: Callable[..., crawl.FetchReport] = stages.fetch
-    extract: Callable[[Batch], Results] = stages.extract
+    extract: Callable[..., Results] = stages.extract  # (batch, ocr=)
     load: Callable[[DataDir, list[stages.Extracted]], int] = stages.load
     record_run: Callable[[DataDir, RunRow], None] = stages.record_run
     snapshot_fetch_failures: Callable[[DataDir], int] = stages.snapshot_fetch_failures
@@ -68,10 +68,11 @@ class Run:
 
     def __init__(self, flow: str, source: str | None, *, data_dir: DataDir | None = None,
                  run_id: str | None = None, logger: logging.Logger | logging.LoggerAdapter | None = None,
-                 stage_functions: Stages | None = None) -> None:
+                 stage_functions: Stages | None = None, ocr: bool = True) -> None:
         self.data_dir = data_dir or DataDir.from_env()
         self.logger = logger or logging.getLogger("minutes")
         self.stages = stage_functions or Stages()
+        self.ocr = ocr  # off (--no-ocr): scans stay quarantined no_text_layer
         self.summary = RunSummary(run_id=run_id or str(uuid.uuid4()), flow=flow, source=source,
                                   started_at=dt.datetime.now(dt.UTC), warehouse=str(self.data_dir.warehouse))
 
@@ -225,12 +226,12 @@ class Run:
             # A few large batches, one per worker at a time; small enough that progress moves.
             workers = os.cpu_count() or 2
             size = max(1, min(stages.EXTRACT_BATCH, -(-len(documents) // (workers * 4))))
-            for batch, records in parallel(stages.batches(documents, size)):
+            for batch, records in parallel(stages.batches(documents, size), ocr=self.ocr):
                 report().advance("extract", len(batch))  # the workers' own reports reach nobody
                 yield batch, records
             return
         for batch in stages.batches(documents, stages.EXTRACT_BATCH):
-            yield batch, self.stages.extract(batch)  # reports progress per document
+            yield batch, self.stages.extract(batch, ocr=self.ocr)  # reports progress per document
 
     # --- the end -----------------------------------------------------------------------------
 

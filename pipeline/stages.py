@@ -87,8 +87,9 @@ def too_large(doc: crawl.FetchedDocument) -> MinutesRecord | None:
         "(max_download_bytes); not read, not copied to the raw store"))
 
 
-def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord | RawUnreadable]:
+def extract(documents: list[crawl.FetchedDocument], ocr: bool = True) -> list[MinutesRecord | RawUnreadable]:
     """Read and parse one batch of raw documents; CPU-bound. Bad documents come back quarantined.
+    `ocr` off: scanned pages are not read, scans stay quarantined no_text_layer.
 
     Records only, in the order of `documents`: the caller pairs them with the documents it holds.
     Progress is reported per document (to whoever watches this process).
@@ -103,7 +104,7 @@ def extract(documents: list[crawl.FetchedDocument]) -> list[MinutesRecord | RawU
             results.append(RawUnreadable(doc.doc_id, damaged.reason))
             report().advance("extract", 1)
             continue
-        results.append(process_document_within_limits(data, doc.suffix, document_hints(doc)))
+        results.append(process_document_within_limits(data, doc.suffix, document_hints(doc), ocr=ocr))
         report().advance("extract", 1)
     return results
 
@@ -122,8 +123,8 @@ def _portable_or_missing(doc: crawl.FetchedDocument) -> PortableDocument:
         return PortableDocument(doc.doc_id, doc.suffix)
 
 
-def extract_portable(documents: list[PortableDocument],
-                     hints: list[DocHints]) -> list[MinutesRecord | RawUnreadable]:
+def extract_portable(documents: list[PortableDocument], hints: list[DocHints],
+                     ocr: bool = True) -> list[MinutesRecord | RawUnreadable]:
     """`extract` for a worker elsewhere (a Dask cluster): the same records, from bytes or URLs,
     checked against their SHA-256 and read in that machine's extraction worker (time and memory
     capped). Progress is the caller's to report, per batch: the worker's process has no one watching."""
@@ -138,7 +139,7 @@ def extract_portable(documents: list[PortableDocument],
             results.append(RawUnreadable(doc.doc_id, f"{RAW_CORRUPT}: the stored bytes of {doc.doc_id[:12]} "
                                                      "no longer match their SHA-256: damaged"))
             continue
-        results.append(process_document_within_limits(data, doc.suffix, doc_hints))
+        results.append(process_document_within_limits(data, doc.suffix, doc_hints, ocr=ocr))
     return results
 
 

@@ -32,10 +32,10 @@ def only_expected_keys(actual: Any, expected: Any) -> Any:
     return actual
 
 
-def read_paragraphs(data: bytes, suffix: str) -> SimpleNamespace:
+def read_paragraphs(data: bytes, suffix: str, *, ocr: bool = True) -> SimpleNamespace:
     """A document's bytes → its paragraphs, page count, furniture and own hints: the reading half of
     pipeline.document.process_document, for tests that look at the text rather than the record."""
-    layer = read_document(data, suffix)
+    layer = read_document(data, suffix, ocr=ocr)
     return SimpleNamespace(paragraphs=paragraphs_from_layer(layer), page_count=layer.page_count,
                            furniture=layer.furniture, hints=layer_hints(layer))
 

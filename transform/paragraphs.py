@@ -71,6 +71,7 @@ class _Line:
     ends_paragraph: bool = False  # short, or closed by a trailing space after CJK
     ends_entry: bool = True  # in an attendance block: the last entry is complete at the line end
     blank_before: bool = False  # a blank line (or extra space) separates it from the line above
+    confidence: float | None = None  # OCR's, for a line read from a page image
 
 
 @dataclass
@@ -122,6 +123,7 @@ def paragraphs_from_lines(pdf: TextLayer) -> list[Paragraph]:
                 text=text,
                 page=line.page,
                 bbox=(line.x0, line.top, line.x1, line.bottom),
+                confidence=line.confidence,
                 starts_paragraph=line.x0 - left > _INDENT * size and not hanging,
                 ends_paragraph=(trailing and _ends_in_cjk(text))
                 or (not indented_style and shortfall > _SHORT_PARAGRAPH),
@@ -342,9 +344,19 @@ def _paragraphs(lines: list[_Line], *, wide_separators: bool = False) -> list[Pa
                 page_start=min(pages) if pages else None,
                 page_end=max(pages) if pages else None,
                 bbox=_bbox([line for line in block.lines if line.page == first.page]),
+                **_ocr_columns(block.lines),
             )
         )
     return paragraphs
+
+
+def _ocr_columns(lines: list[_Line]) -> dict[str, bool | float | None]:
+    """`ocr` and `ocr_confidence` of a paragraph: the character-weighted mean over its OCR lines."""
+    read = [(line.confidence, len(line.text)) for line in lines if line.confidence is not None]
+    total = sum(n for _, n in read)
+    if not read or not total:
+        return {"ocr": False, "ocr_confidence": None}
+    return {"ocr": True, "ocr_confidence": round(sum(c * n for c, n in read) / total, 4)}
 
 
 def _finish(raw: str, *, attendance: bool, wide_separators: bool = False) -> str:

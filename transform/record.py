@@ -12,7 +12,8 @@ from typing import Any
 # 1.2.0: other places' styles; a missing field is null with a warning, not a quarantine;
 #        meeting.completeness; traditional characters read as simplified (issue 14)
 # 1.2.1: page furniture in reading order (issue 16)
-PARSER_VERSION = "1.2.1"
+# 1.3.0: scans read by OCR; paragraphs carry ocr and ocr_confidence (issue 18)
+PARSER_VERSION = "1.3.0"
 
 
 @dataclass
@@ -23,6 +24,8 @@ class Paragraph:
     page_end: int | None = None
     # (x0, top, x1, bottom) on page_start, in PDF points; None for TXT/HTML input.
     bbox: tuple[float, float, float, float] | None = None
+    ocr: bool = False  # read from a page image by OCR (extract.ocr), not from a text layer
+    ocr_confidence: float | None = None  # the OCR engine's mean confidence, 0-1; None for text layers
 
 
 @dataclass
@@ -122,7 +125,8 @@ class MinutesRecord:
         data.pop("page_count")
         data.pop("furniture")
         for para in data["paragraphs"]:
-            para.pop("bbox")
+            for internal in ("bbox", "ocr", "ocr_confidence"):  # warehouse columns, not the JSON record
+                para.pop(internal)
         return _iso_dates(data)
 
 

@@ -25,6 +25,7 @@ EVERY_FIGURE = (
     "outside_pdfplumber_share", "memory_growth",
     "parse_one_seed.seconds", "nightly_noop.seconds", "first_use_ingest_one_doc.seconds",
     "nightly_noop.fixed_s", "nightly_noop.server_start_s", "nightly_noop.server_start_fixed_s",
+    "ocr.seconds", "ocr.bare_engine_s_per_page", "ocr.pipeline_over_bare",
 )
 
 

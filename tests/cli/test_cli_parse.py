@@ -127,3 +127,32 @@ def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
     done = minutes(*args)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_parse_no_ocr_leaves_a_scan_quarantined_no_text_layer(tmp_path: Path) -> None:
+    from demo.scanned import SCAN_STYLES, scan_bytes, scanned_docs
+
+    doc, _ = scanned_docs()[0]
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(scan_bytes(doc, SCAN_STYLES["office"]))
+    done = minutes("parse", str(scan), "--no-ocr")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["quarantine_reason"] == (
+        "no_text_layer: no text layer (3 image(s), no text: a scan); OCR is turned off (--no-ocr)")
+    assert "no_text_layer" in one_line_error(done)
+
+
+@pytest.mark.integration
+def test_parse_a_scan_too_poor_to_read_is_quarantined_ocr_low_confidence(tmp_path: Path) -> None:
+    """The documented path for a bad scan: the figure in the reason, no record built from guesses."""
+    from demo.scanned import illegible_scan
+
+    scan = tmp_path / "illegible.pdf"
+    scan.write_bytes(illegible_scan())
+    done = minutes("parse", str(scan))
+    assert done.returncode == 1
+    record = json.loads(done.stdout)
+    reason = record["quarantine_reason"]
+    assert re.fullmatch(r"ocr_low_confidence: mean confidence 0\.[0-7]\d below 0\.85", reason), reason
+    assert record["paragraphs"] == [] and record["meeting"]["chair_name"] is None
+    assert "ocr_low_confidence" in one_line_error(done)

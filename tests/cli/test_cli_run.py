@@ -85,7 +85,11 @@ def test_status_lists_documents_meetings_runs_and_quarantines(
     sections = re.findall(r"^# (.+)$", done.stdout, re.MULTILINE)
     assert sections == ["Documents", "Meetings", "Last runs", "Quarantined documents", "Fetch failures"]
     assert re.search(r"^demo\tparsed\t\d+", done.stdout, re.MULTILINE)
-    assert "no_text_layer" in done.stdout  # the demo's scanned PDF, quarantined with its reason
+    assert not re.search(r"^demo\tquarantined", done.stdout, re.MULTILINE)
+    assert "no_text_layer" not in done.stdout  # the demo's scanned PDF is read by OCR, not quarantined
+    _, scanned = run_query(DataDir(Path(run_env["MINUTES_DATA_DIR"])),
+                           "SELECT count(DISTINCT doc_id), min(ocr_confidence) FROM paragraphs WHERE ocr")
+    assert scanned[0][0] == 1 and scanned[0][1] >= 0.85
 
 
 def test_backfill_reprocess_reuses_the_cache_without_fetching(

@@ -18,6 +18,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from demo.corpus import FAMILIES, demo_docs
+from demo.scanned import excerpt
 from demo.server import serve_site
 from demo.site import LISTING_PATH, build_site, ensure_demo_site
 
@@ -107,9 +108,12 @@ def test_corpus_manifest_has_one_html_one_scan_and_every_family(corpus: list[dic
     assert sum(not e["synthetic"] for e in corpus) == 2
     assert len({e["meeting_date"][:4] for e in corpus}) >= 4
     scan = next(e for e in corpus if e["kind"] == "scan")
-    assert scan["expected"] is None and scan["expected_quarantine_code"] == "no_text_layer"
+    # The scan is an excerpt (OCR costs seconds a page) with its own answer key, and is parsed.
+    assert scan["expected_status"] == "parsed" and scan["scan_style"] == "office"
+    assert scan["expected"] == excerpt(next(d for d in demo_docs() if d.slug == scan["slug"])).expected
     with pdfplumber.open(site / scan["pdf_path"].lstrip("/")) as pdf:
-        assert pdf.pages and not any(page.chars for page in pdf.pages)
+        assert 1 <= len(pdf.pages) <= 3 and not any(page.chars for page in pdf.pages)
+        assert all(page.images for page in pdf.pages)
     by_slug = {doc.slug: doc for doc in demo_docs()}
     for entry in corpus:
         if entry["kind"] != "scan":

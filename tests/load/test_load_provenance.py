@@ -74,3 +74,26 @@ def test_a_lake_mixing_old_and_new_batch_files_publishes(data_dir: DataDir) -> N
     assert after == before
     assert _boxed(data_dir)[old_ids[1]] == 0 and _boxed(data_dir)[new_ids[1]] > 0
     assert before["page_furniture"] == sum(expected_rows(1, start=i)["page_furniture"] for i in (0, 6, 7))
+
+
+def test_ocr_flag_and_confidence_reach_the_warehouse_and_old_lakes_read_as_unknown(data_dir: DataDir) -> None:
+    scanned_meta, scanned = document(0)
+    for paragraph in scanned.paragraphs:  # as extract.ocr leaves a scan's paragraphs
+        paragraph.ocr, paragraph.ocr_confidence = True, 0.9 + paragraph.seq / 1000
+    text_meta, text_layer = document(1)
+    write_documents(data_dir.lake, [(scanned_meta, scanned)])
+    for path in lake_files(data_dir.lake, "paragraphs"):  # a lake file written before issue 18
+        before = pq.ParquetFile(path).read(columns=[*OLD_PARAGRAPH_COLUMNS, "x0", "top", "x1", "bottom"])
+        pq.write_table(before, path)
+    publish(data_dir)
+    _, old = run_query(data_dir, "SELECT DISTINCT ocr, ocr_confidence FROM paragraphs")
+    assert old == [(None, None)]  # not known then: null, not a claim either way
+
+    write_documents(data_dir.lake, [(scanned_meta, scanned), (text_meta, text_layer)])
+    publish(data_dir)
+    _, rows = run_query(data_dir, f"SELECT seq, ocr, ocr_confidence FROM paragraphs "
+                                  f"WHERE doc_id = '{scanned_meta.doc_id}' ORDER BY seq")
+    assert rows == [(p.seq, True, p.ocr_confidence) for p in scanned.paragraphs]
+    _, plain = run_query(data_dir, f"SELECT DISTINCT ocr, ocr_confidence FROM paragraphs "
+                                   f"WHERE doc_id = '{text_meta.doc_id}'")
+    assert plain == [(False, None)]

@@ -151,6 +151,9 @@ def test_a_version_1_warehouse_is_migrated_when_published(data_dir: DataDir) -> 
     assert "0005_meetings_completeness" in migrations
     _, measured = run_query(data_dir, "SELECT count(*) FROM meetings WHERE completeness IS NOT NULL")
     assert measured[0][0] > 0
+    assert "0006_ocr" in migrations
+    _, flags = run_query(data_dir, "SELECT DISTINCT ocr, ocr_confidence FROM paragraphs")
+    assert flags == [(False, None)]  # the corpus is text-layer PDFs
     _, furniture = run_query(data_dir, "SELECT count(*) FROM page_furniture")
     _, boxed = run_query(data_dir, "SELECT count(*) FROM paragraphs WHERE x0 IS NOT NULL")
     assert furniture[0][0] > 0 and boxed[0][0] > 0

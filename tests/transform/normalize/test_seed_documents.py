@@ -116,6 +116,7 @@ def test_attendance_entry_across_a_page_break_keeps_its_pages(seeds: dict[str, D
 
 
 def test_scanned_seed_has_no_text_layer(seeds: dict[str, DemoDoc]) -> None:
+    # OCR off: the scan is only images (tests/extract/test_ocr_scans.py reads scans with OCR on).
     with pytest.raises(Quarantine) as caught:
-        read_paragraphs(render_scan_pdf(seeds["000_6c86f736b66dfdcd"]), ".pdf")
-    assert caught.value.code == "no_text_layer"
+        read_paragraphs(render_scan_pdf(seeds["000_6c86f736b66dfdcd"]), ".pdf", ocr=False)
+    assert caught.value.code == "no_text_layer" and "--no-ocr" in caught.value.message
