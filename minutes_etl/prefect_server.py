@@ -20,7 +20,6 @@ No Prefect import here: this module runs before Prefect is imported, and only ta
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -35,6 +34,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
+
+from load.locks import LockTimeout, file_lock
 
 STATE_DIR_ENV = "MINUTES_STATE_DIR"
 # background (default): the shared local server; ephemeral: Prefect's temporary server per command.
@@ -168,20 +169,11 @@ def stop(root: Path | None = None) -> ServerRecord | None:
 
 @contextlib.contextmanager
 def _locked(path: Path, timeout_s: float) -> Iterator[None]:
-    deadline = time.monotonic() + timeout_s
-    with path.open("a") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise ServerError(f"another command has held {path} for {timeout_s:.0f} s") from None
-                time.sleep(0.2)
-        try:
+    try:
+        with file_lock(path, what="the local Prefect server", timeout=timeout_s):
             yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    except LockTimeout:
+        raise ServerError(f"another command has held {path} for {timeout_s:.0f} s") from None
 
 
 def _prefect_version() -> str:

@@ -13,11 +13,12 @@ performs the first few without storing anything.
 
 from __future__ import annotations
 
+import json
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -120,6 +121,15 @@ def printed_date(text: str | None) -> date | None:
         return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
     except ValueError:
         return None
+
+
+def json_object(body: str) -> dict[str, Any]:
+    """An API answer as a JSON object; anything else (an error page, a list) reads as empty."""
+    try:
+        answer = json.loads(body)
+    except json.JSONDecodeError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
 
 
 def api_date(value: object) -> date | None:

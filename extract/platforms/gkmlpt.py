@@ -17,13 +17,12 @@ Site id and category may also be given per place in sources.toml (`params.sid`, 
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any, ClassVar
+from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from extract.listing import ListedLink
-from extract.platforms.base import ListingPage, ListingRequest, Platform, api_date
+from extract.platforms.base import ListingPage, ListingRequest, Platform, api_date, json_object
 from extract.sources import Source
 
 SID = re.compile(r"""\bSID["']?\s*[:=]\s*["']?(\d+)""")
@@ -59,7 +58,7 @@ class Gkmlpt(Platform):
             if not self.sid:
                 return ListingPage(links=[], next=None)
             return ListingPage(links=[], next=self._page(1), lists_entries=False)
-        answer = _json(body)
+        answer = json_object(body)
         articles = [item for item in answer.get("articles") or [] if isinstance(item, dict)]
         links = []
         for item in articles:
@@ -84,9 +83,3 @@ class Gkmlpt(Platform):
         return ListingRequest(f"{self.api}?page={number}&sid={self.sid}", expect="api", number=number)
 
 
-def _json(body: str) -> dict[str, Any]:
-    try:
-        answer = json.loads(body)
-    except json.JSONDecodeError:
-        return {}
-    return answer if isinstance(answer, dict) else {}

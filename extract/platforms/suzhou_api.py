@@ -16,13 +16,12 @@ static family.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from extract.listing import ListedLink
-from extract.platforms.base import ListingPage, ListingRequest, Platform, api_date
+from extract.platforms.base import ListingPage, ListingRequest, Platform, api_date, json_object
 from extract.sources import Source
 
 API_PATH = "/szinf/info/getInfoCommon/"
@@ -54,7 +53,7 @@ class SuzhouApi(Platform):
             self.page_size = int(size) if size else PAGE_SIZE
             self.channel = channel
             return ListingPage(links=[], next=self._page(source, 1), lists_entries=False)
-        answer = _json(body)
+        answer = json_object(body)
         items = answer.get("infolist") or []
         links = [ListedLink(url=urljoin(source.listing_url, str(item.get("link") or "")),
                             title=str(item.get("title") or "").strip() or None,
@@ -86,12 +85,6 @@ def _page_size(html: str) -> str | None:
     return found.group(1) if found else None
 
 
-def _json(body: str) -> dict[str, Any]:
-    try:
-        answer = json.loads(body)
-    except json.JSONDecodeError:
-        return {}
-    return answer if isinstance(answer, dict) else {}
 
 
 def _total(answer: dict[str, Any]) -> int | None:
