@@ -7,11 +7,15 @@ loops or the clean-up that walks the pages again. A child under RLIMIT_AS fails 
 it is doing. OCR uses the same worker (any picklable module-level function).
 
 Why a plain subprocess speaking pickles over pipes, not multiprocessing: the caller may itself be a
-daemonic process (a Prefect process-pool worker, a Dask worker), which multiprocessing forbids to
-have children; and a fork of a threaded parent (Prefect, httpx) can deadlock.
+daemonic process (a Dask worker), which multiprocessing forbids to have children; and a fork of a
+threaded parent (Prefect, httpx) can deadlock.
 
-Cost: the worker is started once and reused for every document of the process; it is restarted only
-after it was killed or died. `make bench` prints the overhead against in-process extraction.
+Cost: a worker is started once and reused for every document of the process; it is restarted only
+after it was killed or died. `make bench-isolation` prints the overhead against in-process extraction.
+
+Parallelism: a process keeps a pool of such workers (`shared_pool`, one per core by default,
+MINUTES_EXTRACT_WORKERS), each lent to one thread at a time. Threads only wait on pipes, so a run
+uses every core from its own process, with no second Prefect or Python start-up per core.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,7 @@ from extract.errors import TIMEOUT, TOO_LARGE, Quarantine
 
 TIME_LIMIT_ENV = "MINUTES_EXTRACT_TIME_LIMIT"      # seconds per document (default 60)
 MEMORY_LIMIT_ENV = "MINUTES_EXTRACT_MEMORY_MB"     # address-space cap of the worker, MiB (default 1024)
+WORKERS_ENV = "MINUTES_EXTRACT_WORKERS"            # workers per process (default: the usable cores)
 DEFAULT_TIME_LIMIT = 60.0
 # Address space (what RLIMIT_AS caps), not resident memory. The worker peaks at ~70 MiB over the
 # demo minutes (`make bench-isolation`); 1 GiB leaves a wide margin for long real minutes and still
@@ -208,20 +213,72 @@ class IsolatedWorker:
         return code
 
 
+class WorkerPool:
+    """Up to `size` workers, each lent to one caller at a time; a worker starts only when every
+    started one is busy, so one document at a time costs one worker."""
+
+    def __init__(self, size: int, limits: Limits | None = None, preload: tuple[str, ...] = ()) -> None:
+        self.size = max(1, size)
+        self.limits = limits or Limits.from_env()
+        self.preload = preload
+        self._workers: list[IsolatedWorker] = []
+        self._idle: list[IsolatedWorker] = []
+        self._returned = threading.Condition()
+
+    @contextlib.contextmanager
+    def worker(self) -> Iterator[IsolatedWorker]:
+        """An idle worker, or a new one while fewer than `size` exist, else the next one handed back.
+        The wait is bounded: every holder's call ends at its own deadline and hands its worker back."""
+        with self._returned:
+            while not self._idle and len(self._workers) >= self.size:
+                self._returned.wait()
+            if self._idle:
+                worker = self._idle.pop()  # the most recently used: warm, and the others may idle
+            else:
+                worker = IsolatedWorker(self.limits, self.preload)
+                self._workers.append(worker)
+        try:
+            yield worker
+        finally:
+            with self._returned:
+                self._idle.append(worker)
+                self._returned.notify()
+
+    @property
+    def starts(self) -> int:
+        """Worker processes started so far (the first of each worker, and every restart)."""
+        return sum(worker.starts for worker in self._workers)
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.close()
+
+
+def workers_per_process() -> int:
+    """MINUTES_EXTRACT_WORKERS, else the cores this process may use."""
+    configured = (os.environ.get(WORKERS_ENV) or "").strip()
+    if configured:
+        if not configured.isdigit() or int(configured) < 1:
+            raise ValueError(f"{WORKERS_ENV} must be a number of workers, 1 or more, not {configured!r}")
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 _EOF = object()
 _live_workers: set[IsolatedWorker] = set()
-_shared: IsolatedWorker | None = None
+_shared: WorkerPool | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_worker(preload: tuple[str, ...] = ()) -> IsolatedWorker:
-    """This process's worker (limits from the environment), started on first use."""
+def shared_pool(preload: tuple[str, ...] = ()) -> WorkerPool:
+    """This process's workers (limits and size from the environment), each started on first need."""
     global _shared
     with _shared_lock:
-        if _shared is None or _shared.limits != Limits.from_env() or _shared.preload != preload:
+        limits, size = Limits.from_env(), workers_per_process()
+        if _shared is None or (_shared.limits, _shared.size, _shared.preload) != (limits, size, preload):
             if _shared is not None:
-                _shared.close()
-            _shared = IsolatedWorker(preload=preload)
+                _shared.close()  # a changed environment (tests): no worker of the old settings stays
+            _shared = WorkerPool(size, limits, preload)
         return _shared
 
 

@@ -1,7 +1,7 @@
 """Prefect's console log handler (it sits on the root logger): how loud it is.
 
-`minutes` mutes it (the progress bars and the summary say what matters), pool workers copy the
-parent's level. Prefect's API handler, which feeds the UI's logs, is never touched.
+`minutes` mutes it (the progress bars and the summary say what matters). Prefect's API handler,
+which feeds the UI's logs, is never touched.
 """
 
 from __future__ import annotations
@@ -13,11 +13,6 @@ from prefect.logging.handlers import PrefectConsoleHandler
 
 def console_handlers() -> list[logging.Handler]:
     return [handler for handler in logging.getLogger().handlers if isinstance(handler, PrefectConsoleHandler)]
-
-
-def console_level() -> int:
-    """The level of Prefect's console handler; NOTSET when there is none."""
-    return next((handler.level for handler in console_handlers()), logging.NOTSET)
 
 
 def set_console_level(level: int) -> None:

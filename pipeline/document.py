@@ -13,7 +13,7 @@ from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 
 from extract.errors import Quarantine
-from extract.isolation import IsolatedWorker, WorkerDied, shared_worker
+from extract.isolation import IsolatedWorker, WorkerDied, shared_pool
 from extract.read import DEFAULT_TIME_LIMIT, read_document
 from extract.sniff import readable_suffix
 from transform.interpret import interpret
@@ -60,10 +60,13 @@ def process_document(data: bytes, suffix: str, hints: DocHints | None = None, *,
 
 def process_document_within_limits(data: bytes, suffix: str, hints: DocHints | None = None, *,
                                    worker: IsolatedWorker | None = None, ocr: bool = True) -> MinutesRecord:
-    """process_document in the extraction worker (extract/isolation.py): killed at its time limit,
-    capped in memory. A document over a limit comes back quarantined `timeout` / `too_large`.
-    Each page read by OCR extends the limit by its own budget (extract.isolation.extend_deadline)."""
-    worker = worker or shared_worker(preload=WORKER_PRELOAD)
+    """process_document in an extraction worker (extract/isolation.py; one of this process's pool
+    unless one is given): killed at its time limit, capped in memory; safe from several threads at
+    once. A document over a limit comes back quarantined `timeout` / `too_large`. Each page read by
+    OCR extends the limit by its own budget (extract.isolation.extend_deadline)."""
+    if worker is None:
+        with shared_pool(preload=WORKER_PRELOAD).worker() as lent:
+            return process_document_within_limits(data, suffix, hints, worker=lent, ocr=ocr)
     try:
         return worker.call(process_document, data, suffix, hints, time_limit=worker.limits.seconds, ocr=ocr)
     except Quarantine as over_limit:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -95,9 +96,8 @@ def _decode(kind: Any, value: Any) -> Any:
         options = [option for option in typing.get_args(kind) if option is not type(None)]
         return _decode(options[0], value)
     if dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
-        return kind(**{field.name: _decode(hints[field.name], value[field.name])
-                       for field in dataclasses.fields(kind) if field.name in value})
+        fields = _field_hints(kind)
+        return kind(**{name: _decode(hint, value[name]) for name, hint in fields if name in value})
     if origin is list:
         return [_decode(typing.get_args(kind)[0], item) for item in value]
     if origin is tuple:
@@ -107,3 +107,10 @@ def _decode(kind: Any, value: Any) -> Any:
     if kind is dt.date:
         return dt.date.fromisoformat(value)
     return value
+
+
+@functools.cache
+def _field_hints(kind: Any) -> tuple[tuple[str, Any], ...]:
+    """(name, type) of a dataclass's fields; resolving the hints is most of the decoding time."""
+    hints = typing.get_type_hints(kind)
+    return tuple((field.name, hints[field.name]) for field in dataclasses.fields(kind))

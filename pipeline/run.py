@@ -29,13 +29,6 @@ from pipeline.record_cache import RecordCache
 from pipeline.summary import DocumentOutcome, RunSummary
 from transform.record import MinutesRecord
 
-# Extraction across processes pays a start-up: each pool worker imports Prefect and starts its own
-# capped extraction worker (extract/isolation.py), while in one process the extraction worker already
-# works beside the flow. Measured here (2 cores, load 1.4, 60 bench PDFs, 434 pages, `minutes ingest`):
-# extract stage 11.1 s in one process vs 18.6 s across a pool of two. Earlier, without the extraction
-# worker: break-even near 40 documents, 225 documents 37.2 s vs 20.2 s. Tune with the variable.
-PARALLEL_MIN_DOCUMENTS_ENV = "MINUTES_PARALLEL_MIN_DOCUMENTS"
-PARALLEL_MIN_DOCUMENTS = 150
 LAKE_DAMAGED = "lake_damaged"  # a run warning: a lake file could not be read and was set aside
 
 Batch = list[crawl.FetchedDocument]
@@ -56,11 +49,9 @@ class Stages:
     record_run: Callable[[DataDir, RunRow], None] = stages.record_run
     snapshot_fetch_failures: Callable[[DataDir], int] = stages.snapshot_fetch_failures
     publish: Callable[[DataDir], object] = stages.publish
-    # None: extraction stays in this process.
+    # Extraction elsewhere (a Dask cluster), for every run; None: in this process, one extraction
+    # worker per core (pipeline.stages.extract).
     extract_in_parallel: ParallelExtract | None = None
-    # Fewest documents worth extracting in parallel; None: PARALLEL_MIN_DOCUMENTS (or its variable).
-    # A cluster named by the user takes every run (1): its workers are already up.
-    parallel_min_documents: int | None = None
 
 
 class Run:
@@ -218,15 +209,12 @@ class Run:
         return extracted
 
     def _extract_batches(self, documents: Batch) -> Iterator[tuple[Batch, Results]]:
-        threshold = (self.stages.parallel_min_documents
-                     or int(os.environ.get(PARALLEL_MIN_DOCUMENTS_ENV) or PARALLEL_MIN_DOCUMENTS))
-        parallel = self.stages.extract_in_parallel
-        if parallel is not None and len(documents) >= threshold and (
-                (os.cpu_count() or 1) > 1 or self.stages.parallel_min_documents):
+        elsewhere = self.stages.extract_in_parallel
+        if elsewhere is not None:
             # A few large batches, one per worker at a time; small enough that progress moves.
             workers = os.cpu_count() or 2
             size = max(1, min(stages.EXTRACT_BATCH, -(-len(documents) // (workers * 4))))
-            for batch, records in parallel(stages.batches(documents, size), ocr=self.ocr):
+            for batch, records in elsewhere(stages.batches(documents, size), ocr=self.ocr):
                 report().advance("extract", len(batch))  # the workers' own reports reach nobody
                 yield batch, records
             return

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from extract import crawl
 from extract.datadir import DataDir
 from extract.errors import TOO_LARGE
+from extract.isolation import workers_per_process
 from extract.local_files import is_oversized
 from extract.manifest import Manifest
 from extract.rawstore import RAW_CORRUPT, RAW_MISSING, RawDamaged, read_verified
@@ -93,20 +95,20 @@ def extract(documents: list[crawl.FetchedDocument], ocr: bool = True) -> list[Mi
 
     Records only, in the order of `documents`: the caller pairs them with the documents it holds.
     Progress is reported per document (to whoever watches this process).
-    Each document is read in the extraction worker (extract/isolation.py): time and memory capped;
-    its bytes are checked against their SHA-256 first.
+    Each document is read in an extraction worker (extract/isolation.py): time and memory capped,
+    one per core at once; its bytes are checked against their SHA-256 first.
     """
-    results: list[MinutesRecord | RawUnreadable] = []
-    for doc in documents:
+    def one(doc: crawl.FetchedDocument) -> MinutesRecord | RawUnreadable:
         try:
             data = read_verified(doc.raw_path, doc.doc_id)
         except RawDamaged as damaged:
-            results.append(RawUnreadable(doc.doc_id, damaged.reason))
-            report().advance("extract", 1)
-            continue
-        results.append(process_document_within_limits(data, doc.suffix, document_hints(doc), ocr=ocr))
+            result: MinutesRecord | RawUnreadable = RawUnreadable(doc.doc_id, damaged.reason)
+        else:
+            result = process_document_within_limits(data, doc.suffix, document_hints(doc), ocr=ocr)
         report().advance("extract", 1)
-    return results
+        return result
+
+    return _on_every_worker(one, documents)
 
 
 def portable_parameters(documents: list[crawl.FetchedDocument]) -> dict[str, Any]:
@@ -128,19 +130,30 @@ def extract_portable(documents: list[PortableDocument], hints: list[DocHints],
     """`extract` for a worker elsewhere (a Dask cluster): the same records, from bytes or URLs,
     checked against their SHA-256 and read in that machine's extraction worker (time and memory
     capped). Progress is the caller's to report, per batch: the worker's process has no one watching."""
-    results: list[MinutesRecord | RawUnreadable] = []
-    for doc, doc_hints in zip(documents, hints, strict=True):
+    def one(item: tuple[PortableDocument, DocHints]) -> MinutesRecord | RawUnreadable:
+        doc, doc_hints = item
         try:
             data = doc.read()
         except (OSError, ValueError) as missing:
-            results.append(RawUnreadable(doc.doc_id, f"{RAW_MISSING}: {' '.join(str(missing).split())}"))
-            continue
+            return RawUnreadable(doc.doc_id, f"{RAW_MISSING}: {' '.join(str(missing).split())}")
         if hashlib.sha256(data).hexdigest() != doc.doc_id:
-            results.append(RawUnreadable(doc.doc_id, f"{RAW_CORRUPT}: the stored bytes of {doc.doc_id[:12]} "
-                                                     "no longer match their SHA-256: damaged"))
-            continue
-        results.append(process_document_within_limits(data, doc.suffix, doc_hints, ocr=ocr))
-    return results
+            return RawUnreadable(doc.doc_id, f"{RAW_CORRUPT}: the stored bytes of {doc.doc_id[:12]} "
+                                             "no longer match their SHA-256: damaged")
+        return process_document_within_limits(data, doc.suffix, doc_hints, ocr=ocr)
+
+    return _on_every_worker(one, list(zip(documents, hints, strict=True)))
+
+
+def _on_every_worker(read_one: Callable[[Any], MinutesRecord | RawUnreadable],
+                     items: list[Any]) -> list[MinutesRecord | RawUnreadable]:
+    """`read_one` over `items`, in their order, from as many threads as this process has extraction
+    workers: each thread waits on its worker's pipe while the worker parses, so the cores work in
+    parallel without a process pool's second start-up (extract/isolation.py)."""
+    threads = min(len(items), workers_per_process())
+    if threads <= 1:
+        return [read_one(item) for item in items]
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="extract") as pool:
+        return list(pool.map(read_one, items))
 
 
 def load(data_dir: DataDir, extracted: list[Extracted]) -> int:

@@ -21,3 +21,10 @@ def allocate(mib: int) -> int:
 
 def fail(message: str) -> None:
     raise ValueError(message)
+
+
+def hold(seconds: float) -> tuple[int, float, float]:
+    """Busy for `seconds`: (the worker's pid, when it started, when it ended), to see overlap."""
+    started = time.time()
+    time.sleep(seconds)
+    return os.getpid(), started, time.time()
