@@ -106,6 +106,7 @@ class FetchReport:
     skipped_known: int = 0             # entries already fetched, not asked again
     duplicates: int = 0                # bytes already stored (same document under another URL)
     not_modified: int = 0              # conditional requests answered 304
+    unchanged: int = 0                 # stored attachments asked for again that came back the same
     warnings: list[str] = field(default_factory=list)
 
 
@@ -324,6 +325,7 @@ def fetch_entries(entries: Sequence[ListingEntry], source: Source, data_dir: Dat
                 report.failures += outcome.failures
                 report.duplicates += outcome.duplicates
                 report.not_modified += outcome.not_modified
+                report.unchanged += outcome.unchanged
                 report.warnings += outcome.warnings
                 done += 1
                 if on_progress is not None:

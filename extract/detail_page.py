@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from extract.attachments import is_candidate
 from extract.document_number import find_minutes_no
+from extract.publication_date import find_published_at
 
 
 @dataclass
@@ -51,11 +52,6 @@ NOISE_NAME = re.compile(
     re.IGNORECASE,
 )
 
-PUBLISHED = re.compile(
-    r"(?:发布|发文|成文)?(?:时间|日期)\s*[:：]\s*"
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?"
-)
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 TITLE_SUFFIX = re.compile(r"\s*[_|｜—–-]+\s*[^_|｜—–-]*$")  # "标题 - 苏州市人民政府" → "标题"
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
@@ -152,9 +148,9 @@ def _title_line(page_text: str) -> str | None:
 
 
 def _published_at(tree: LexborHTMLParser, page_text: str) -> datetime | None:
-    found = PUBLISHED.search(page_text)
+    found = find_published_at(page_text)
     if found:
-        return _to_datetime(found.groups())
+        return found
     for name in DATE_META_NAMES:
         meta = tree.css_first(f'meta[name="{name}"], meta[property="{name}"]')
         iso = ISO_DATE.search(meta.attributes.get("content") or "") if meta else None

@@ -59,6 +59,7 @@ class EntryOutcome:
     failures: list[FetchFailure] = field(default_factory=list)
     duplicates: int = 0
     not_modified: int = 0
+    unchanged: int = 0  # stored attachments asked for again that came back the same (304 or same bytes)
     warnings: list[str] = field(default_factory=list)  # "<code>: <one line>", loud in the run
 
 
@@ -205,6 +206,7 @@ class EntryFetcher:
             return failure.attempts, False
         if response.not_modified:
             outcome.not_modified += have_bytes
+            outcome.unchanged += have_bytes
             self.manifest.record_resource(url, source=self.source.name, kind="attachment",
                                           status="not_modified" if have_bytes else "skipped", now=now,
                                           attempts=response.attempts, http_status=304)
@@ -225,6 +227,7 @@ class EntryFetcher:
                                               size=len(response.content))
             return response.attempts, False
         sha = self._keep(outcome, entry, url, detail_url, response.content, "pdf", page, now)
+        outcome.unchanged += have_bytes and sha == stored["sha256"]
         self.manifest.record_resource(url, source=self.source.name, kind="attachment", status="ok", now=now,
                                       attempts=response.attempts, http_status=response.status,
                                       etag=response.etag, last_modified=response.last_modified,

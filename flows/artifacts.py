@@ -37,6 +37,8 @@ def summary_markdown(summary: RunSummary) -> str:
         "|---|---:|",
         f"| discovered | {summary.discovered} |",
         f"| fetched | {summary.fetched} |",
+        *([f"| already stored (asked again, same bytes) | {summary.already_stored} |"]
+          if summary.already_stored else []),
         f"| fetch failures | {summary.fetch_failures} |",
         f"| extracted | {summary.extracted} |",
         f"| reused from cache | {summary.reused} |",

@@ -443,6 +443,8 @@ def _print_summary(summary: RunSummary) -> None:
               ("fetch failures", summary.fetch_failures), ("extracted", summary.extracted),
               ("reused from cache", summary.reused), ("parsed", summary.parsed),
               ("quarantined", summary.quarantined)]
+    if summary.already_stored:  # asked again (--refetch, a changed page): same bytes as stored
+        counts.insert(2, ("already stored", summary.already_stored))
     if summary.skipped or summary.flow == "ingest":
         counts.append(("skipped", len(summary.skipped)))  # files in a folder that are not documents
     seconds = (summary.finished_at - summary.started_at).total_seconds() if summary.finished_at else 0.0

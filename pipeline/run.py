@@ -101,6 +101,7 @@ class Run:
                 report().advance("fetch", len(batch) - progress.done)  # known entries are skipped silently
                 fetched.extend(fetch_report.fetched)
                 summary.fetch_failures += len(fetch_report.failures)
+                summary.already_stored += fetch_report.unchanged
                 for warning in fetch_report.warnings:
                     if warning.startswith(crawl.ALL_FETCHES_FAILED):
                         all_failed.append(warning)

@@ -171,7 +171,7 @@ UNNUMBERED_ITEM_VERBS = ("审议", "审定", "听取", "研究", "传达", "学�
 INLINE_ENUMERATION_SUFFIXES = ("是", "要")
 
 # A web page's header copied with the minutes (来源：…网站 日期：2023-05-06 10:20:30, 索引号：…):
-# not the minutes' text. Labels of the publication date, then the header's other labels.
-PUBLICATION_DATE_LABELS = ("发布时间", "发布日期", "生成日期", "公开日期", "日期", "时间")
+# not the minutes' text. The header's labels besides the publication date's (those are in
+# extract/publication_date.py, shared with the detail-page reader).
 PAGE_HEADER_LABELS = ("来源", "信息来源", "文章来源", "发布机构", "发布单位", "索引号", "主题分类",
                       "作者", "浏览次数", "点击数", "阅读次数", "访问次数", "字号", "责任编辑")

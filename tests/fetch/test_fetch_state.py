@@ -105,9 +105,14 @@ def test_refetch_downloads_every_stored_attachment_again(served: Served) -> None
     crawl(source, served.data_dir, incremental=False)
     before = len(served.site.requests)
 
-    crawl(source, served.data_dir, refetch=True)
+    summary = run(Run("backfill", source.name, data_dir=served.data_dir),
+                  lambda current: current.process(current.discover_and_fetch(
+                      source, incremental=False, refetch=True)))
 
     downloaded = set(_attachment_downloads(served, before))
+    # The summary says what the downloads brought: the same bytes again, nothing new.
+    assert summary.fetched == 0
+    assert summary.already_stored == len(downloaded - {"/minutes/files/errpage.pdf"})
     assert {"/minutes/files/m57.pdf", "/minutes/files/revised.pdf", "/minutes/files/flaky.pdf"} <= downloaded
     # Unconditionally: no attachment is asked with validators (the detail pages may still be).
     assert not [path for path, status, _ in served.site.requests[before:]
