@@ -42,7 +42,7 @@ def state_dir(prefect_home: Path) -> Path:
 
 
 def stop_server(prefect_home: Path) -> None:
-    background.stop(state_dir(prefect_home))
+    background.stop(state_dir(prefect_home), force=True)
 
 
 def cli_env(prefect_home: Path) -> dict[str, str]:

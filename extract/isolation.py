@@ -84,8 +84,23 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> Limits:
-        return cls(seconds=float(os.environ.get(TIME_LIMIT_ENV) or DEFAULT_TIME_LIMIT),
-                   memory_mb=int(os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_MB))
+        """The limits the environment sets; ValueError (one line, naming the variable) for a bad one."""
+        return cls(seconds=_positive_setting(TIME_LIMIT_ENV, float, DEFAULT_TIME_LIMIT),
+                   memory_mb=_positive_setting(MEMORY_LIMIT_ENV, int, DEFAULT_MEMORY_MB))
+
+
+def _positive_setting(name: str, kind: type[int] | type[float], default: float) -> Any:
+    text = (os.environ.get(name) or "").strip()
+    if not text:
+        return kind(default)
+    try:
+        value = kind(text) if text.isascii() else None
+    except ValueError:
+        value = None
+    if value is None or not value > 0 or value != value or value == float("inf"):
+        what = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name} must be {what} above 0, not {text!r}")
+    return value
 
 
 class IsolatedWorker:
@@ -146,6 +161,14 @@ class IsolatedWorker:
     def close(self) -> None:
         with self._lock:
             self._kill()
+
+    def abort(self) -> None:
+        """Kill the child now, also in the middle of another thread's call (which then raises
+        WorkerDied at once instead of waiting for its deadline): what an interrupted run does."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self._process is not None and self._process.poll() is None:
@@ -253,15 +276,22 @@ class WorkerPool:
         for worker in self._workers:
             worker.close()
 
+    def abort(self) -> None:
+        """Kill every worker now, busy or not (IsolatedWorker.abort); the next call starts afresh."""
+        for worker in self._workers:
+            worker.abort()
+
 
 def workers_per_process() -> int:
     """MINUTES_EXTRACT_WORKERS, else the cores this process may use."""
-    configured = (os.environ.get(WORKERS_ENV) or "").strip()
-    if configured:
-        if not configured.isdigit() or int(configured) < 1:
-            raise ValueError(f"{WORKERS_ENV} must be a number of workers, 1 or more, not {configured!r}")
-        return int(configured)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return _positive_setting(WORKERS_ENV, int, cores)
+
+
+def check_settings() -> None:
+    """Read every extraction setting once: a bad value fails here, before a run starts."""
+    Limits.from_env()
+    workers_per_process()
 
 
 _EOF = object()
@@ -280,6 +310,15 @@ def shared_pool(preload: tuple[str, ...] = ()) -> WorkerPool:
                 _shared.close()  # a changed environment (tests): no worker of the old settings stays
             _shared = WorkerPool(size, limits, preload)
         return _shared
+
+
+def abort_shared_pool() -> None:
+    """Stop every document this process's workers are reading (an interrupted run): each waiting
+    caller gets its answer at once instead of at the document's deadline."""
+    with _shared_lock:
+        pool = _shared
+    if pool is not None:
+        pool.abort()
 
 
 @atexit.register

@@ -163,10 +163,12 @@ def _dictionary() -> dict[str, TableDoc]:
     raw = yaml.safe_load((SQL_DIR / "dictionary.yaml").read_text(encoding="utf-8"))
     entries = {}
     for name, spec in raw.items():
+        # `columns_of: <table>`: a view with the very columns of a table is described by that table.
+        described = raw[spec["columns_of"]]["columns"] if "columns_of" in spec else spec["columns"]
         columns = tuple(
             ColumnDoc(column, str(info["type"]), str(info["meaning"]).strip(),
                       None if info.get("example") is None else str(info["example"]))
-            for column, info in spec["columns"].items()
+            for column, info in described.items()
         )
         entries[name] = TableDoc(name, spec.get("kind", "table"), str(spec["description"]).strip(),
                                  tuple(spec.get("key", ())), columns)

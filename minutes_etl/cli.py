@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -59,6 +60,13 @@ class _Commands(TyperGroup):
         except BrokenPipeError:
             _quiet_stdout()
             raise SystemExit(0) from None
+        except KeyboardInterrupt as stop:  # here, before typer turns it into a silent exit 130
+            _exit_interrupted(stop)
+        except Exception as error:
+            stop = _interruption(error)
+            if stop is None:
+                raise
+            _exit_interrupted(stop)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Usage errors as one line on stderr, exit 2 (click prints usage, a hint and the error on
@@ -83,6 +91,31 @@ class _Commands(TyperGroup):
         if isinstance(code, int) and code:
             sys.exit(code)
         return code
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (systemd, docker stop, kill): unwinds like Ctrl-C, so the run stops its extraction
+    workers and the command exits 143 instead of dying with its workers left running."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _interruption(error: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM behind `error`: a library may wrap it (pydantic during Prefect's set-up)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _exit_interrupted(stop: KeyboardInterrupt) -> None:
+    terminated = isinstance(stop, Terminated)
+    stderr.print("minutes: terminated" if terminated else "minutes: interrupted", markup=False)
+    sys.exit(128 + (signal.SIGTERM if terminated else signal.SIGINT))
 
 
 def _quiet_stdout() -> None:
@@ -338,12 +371,25 @@ def _print_check(report: Any) -> None:
         stdout.print(line, markup=False)
 
 
+def _check_extraction_settings() -> None:
+    """Bad MINUTES_EXTRACT_* values fail the command at once, not after the server and flow started."""
+    from extract.isolation import check_settings
+
+    try:
+        check_settings()
+    except ValueError as bad:
+        raise CommandError(str(bad)) from None
+
+
 def _run_flow(label: str, call: Callable[[Any], RunSummary]) -> None:
+    _check_extraction_settings()
     flows = _import_flows()
     with _progress_view(label) as reporter, flows.progress.reporting_to(reporter), _prefect_api(flows):
         try:
             summary = call(flows)
         except Exception as error:
+            if _interruption(error):
+                raise
             raise CommandError(f"{label} failed: {_one_line(error)}") from error
     _print_summary(summary)
     if summary.is_loud:
@@ -509,12 +555,16 @@ def server_status() -> None:
 
 
 @server_app.command("stop")
-def server_stop() -> None:
-    """Stop the local Prefect server (its database stays for the next start)."""
+def server_stop(
+    force: Annotated[bool, typer.Option("--force", help="Stop it even while flow runs are running on it.")]
+    = False,
+) -> None:
+    """Stop the local Prefect server (its database stays for the next start); refused while flow
+    runs are running on it, unless --force."""
     from minutes_etl import prefect_server
 
     try:
-        record = prefect_server.stop()
+        record = prefect_server.stop(force=force)
     except prefect_server.ServerError as failed:
         raise CommandError(str(failed)) from None
     stdout.print("no local Prefect server was running" if record is None
@@ -545,6 +595,7 @@ def parse(
     # capped extraction worker (time and memory limits, docs/SAFETY.md).
     from pipeline.document import process_document_within_limits
 
+    _check_extraction_settings()
     data = _read_document(path)
     record = process_document_within_limits(data, path.suffix.lower(), None, ocr=not no_ocr)
     if output is TextFormat.json:
@@ -745,15 +796,19 @@ def _one_line(error: BaseException) -> str:
 
 
 def main() -> None:
-    """Console-script entry point: usage errors exit 2 (click), failures 1, always one line."""
+    """Console-script entry point: usage errors exit 2 (click), failures 1, always one line;
+    Ctrl-C exits 130, SIGTERM 143."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except CommandError as error:
         stderr.print(f"minutes: error: {error}", markup=False)
         sys.exit(1)
-    except KeyboardInterrupt:
-        stderr.print("minutes: interrupted", markup=False)
-        sys.exit(130)
+    except KeyboardInterrupt as stop:
+        _exit_interrupted(stop)
     except Exception as error:  # a bug of ours: still one line, the cause named
+        stop = _interruption(error)
+        if stop is not None:
+            _exit_interrupted(stop)
         stderr.print(f"minutes: error: {type(error).__name__}: {_one_line(error)}", markup=False)
         sys.exit(1)

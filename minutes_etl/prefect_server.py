@@ -12,7 +12,10 @@ start` in the background and later commands reuse it while it answers its health
 The state dir is $MINUTES_STATE_DIR, else $XDG_STATE_HOME/minutes-etl, else ~/.local/state/minutes-etl:
 one server per user, whatever the data directory. `minutes server stop` stops it. Stale records
 (a dead pid, a port that no longer answers, another Prefect version) are replaced; a recorded pid
-is only ever signalled when it still is that server.
+is only ever signalled when it still is that server (its command line names the recorded port and
+its PREFECT_HOME is this state dir's): after a reboot the pid may be anybody's, even another
+Prefect server. `stop` refuses while flow runs are still running on the server (`--force` stops it
+anyway): their commands would otherwise wait on a server that is gone.
 
 No Prefect import here: this module runs before Prefect is imported, and only talks HTTP.
 """
@@ -147,24 +150,46 @@ def ensure_running(root: Path | None = None,
         if record is not None and answers(record):  # another command started it meanwhile
             return record, False
         if record is not None:
-            _stop_process(record)  # stale: not answering, or another Prefect version
+            _stop_process(record, files)  # stale: not answering, or another Prefect version
             files.record.unlink(missing_ok=True)
         record = _start(files, timeout_s)
         files.record.write_text(json.dumps(asdict(record)) + "\n")
         return record, True
 
 
-def stop(root: Path | None = None) -> ServerRecord | None:
-    """Stop the background server; the record of what was stopped, None when there was none."""
+def stop(root: Path | None = None, *, force: bool = False) -> ServerRecord | None:
+    """Stop the background server; the record of what was stopped, None when there was none.
+    Refused (ServerError) while flow runs are running or about to on it, unless `force`."""
     files = _files(root)
     if not files.record.exists():
         return None
     with _locked(files.lock, STARTUP_TIMEOUT_S + STOP_TIMEOUT_S):
         record = read_record(files)
         if record is not None:
-            _stop_process(record)
+            busy = [] if force or not answers(record) else active_flow_runs(record)
+            if busy:
+                raise ServerError(f"{len(busy)} flow run(s) still running on the local Prefect server "
+                                  f"({', '.join(busy[:3])}); wait for them to finish, or stop it anyway "
+                                  "with `minutes server stop --force`")
+            _stop_process(record, files)
         files.record.unlink(missing_ok=True)
         return record
+
+
+ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING")
+
+
+def active_flow_runs(record: ServerRecord) -> list[str]:
+    """Names of the flow runs the server has in an active state (a command waiting on it)."""
+    query = {"flow_runs": {"state": {"type": {"any_": list(ACTIVE_STATES)}}}, "limit": 50}
+    request = urllib.request.Request(f"{record.api_url}/flow_runs/filter", data=json.dumps(query).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with _LOCAL.open(request, timeout=HEALTH_TIMEOUT_S * 5) as response:
+            return [str(run.get("name")) for run in json.loads(response.read())]
+    except (OSError, ValueError, urllib.error.URLError) as failed:
+        raise ServerError(f"could not ask the local Prefect server for its running flows ({failed}); "
+                          "stop it anyway with `minutes server stop --force`") from None
 
 
 @contextlib.contextmanager
@@ -208,30 +233,37 @@ def _start(files: ServerFiles, timeout_s: float) -> ServerRecord:
             start_new_session=True,  # outlives this command; its own process group, stopped as one
         )
     record = ServerRecord(pid=process.pid, port=port, prefect_version=_prefect_version())
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServerError(f"the local Prefect server exited with status {process.returncode}; "
-                              f"its log: {files.log}")
-        if answers(record):
-            return record
-        time.sleep(0.3)
-    _stop_process(record)
-    raise ServerError(f"the local Prefect server did not answer within {timeout_s:.0f} s; "
-                      f"its log: {files.log}")
-
-
-def _is_prefect_server(pid: int) -> bool:
-    """The pid is still a `prefect server start` (pids are reused after a reboot or a crash)."""
     try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise ServerError(f"the local Prefect server exited with status {process.returncode}; "
+                                  f"its log: {files.log}")
+            if answers(record):
+                return record
+            time.sleep(0.3)
+        raise ServerError(f"the local Prefect server did not answer within {timeout_s:.0f} s; "
+                          f"its log: {files.log}")
+    except BaseException:  # also Ctrl-C while it starts: no server is left running unrecorded
+        _stop_process(record, files)
+        raise
+
+
+def _is_our_server(record: ServerRecord, files: ServerFiles) -> bool:
+    """The recorded pid is still the server this state dir started: a `prefect server start` on the
+    recorded port with this PREFECT_HOME (pids are reused after a reboot or a crash)."""
+    try:
+        command = Path(f"/proc/{record.pid}/cmdline").read_bytes().split(b"\0")
+        environment = Path(f"/proc/{record.pid}/environ").read_bytes().split(b"\0")
     except OSError:
         return False
-    return b"server" in command and b"start" in command and any(b"prefect" in part for part in command)
+    return (b"server" in command and b"start" in command and any(b"prefect" in part for part in command)
+            and str(record.port).encode() in command
+            and f"PREFECT_HOME={files.home}".encode() in environment)
 
 
-def _stop_process(record: ServerRecord) -> None:
-    if not _is_prefect_server(record.pid):
+def _stop_process(record: ServerRecord, files: ServerFiles) -> None:
+    if not _is_our_server(record, files):
         return
     with contextlib.suppress(ProcessLookupError):
         os.killpg(record.pid, signal.SIGTERM)

@@ -17,7 +17,7 @@ from typing import Any
 from extract import crawl
 from extract.datadir import DataDir
 from extract.errors import TOO_LARGE
-from extract.isolation import workers_per_process
+from extract.isolation import abort_shared_pool, workers_per_process
 from extract.local_files import is_oversized
 from extract.manifest import Manifest
 from extract.rawstore import RAW_CORRUPT, RAW_MISSING, RawDamaged, read_verified
@@ -150,10 +150,17 @@ def _on_every_worker(read_one: Callable[[Any], MinutesRecord | RawUnreadable],
     workers: each thread waits on its worker's pipe while the worker parses, so the cores work in
     parallel without a process pool's second start-up (extract/isolation.py)."""
     threads = min(len(items), workers_per_process())
-    if threads <= 1:
-        return [read_one(item) for item in items]
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="extract") as pool:
-        return list(pool.map(read_one, items))
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="extract") if threads > 1 else None
+    try:
+        return list(pool.map(read_one, items)) if pool else [read_one(item) for item in items]
+    except BaseException:
+        # Ctrl-C, SIGTERM (Prefect raises it in this thread): without this, leaving waits for every
+        # document being read to reach its time limit (60 s, more for scans).
+        abort_shared_pool()
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def load(data_dir: DataDir, extracted: list[Extracted]) -> int:

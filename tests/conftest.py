@@ -42,7 +42,7 @@ from tests.prefect_harness import PrefectServer, shared_server  # noqa: E402
 @pytest.fixture(scope="session", autouse=True)
 def _background_server_stops_with_the_session() -> Iterator[None]:
     yield
-    background.stop(_STATE_DIR)
+    background.stop(_STATE_DIR, force=True)
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,9 @@ ORDER BY source, status;
 
 -- name: Meetings
 SELECT count(*) AS meetings, min(meeting_date) AS first_meeting, max(meeting_date) AS last_meeting,
-       count(DISTINCT chair_name) AS chairs
-FROM meetings;
+       count(DISTINCT chair_name) AS chairs,
+       (SELECT count(*) FROM superseded_documents) AS superseded_versions
+FROM current_meetings;
 
 -- name: Last runs
 SELECT flow, source, status, started_at, round(epoch(finished_at) - epoch(started_at), 1) AS seconds,

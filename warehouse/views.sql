@@ -1,6 +1,29 @@
 -- Reporting views and macros, re-created on every publish (CREATE OR REPLACE).
 -- Each is described, column by column, in dictionary.yaml; reports/*.sql query them.
 
+-- Documents replaced by a later version at the same URL (a revised PDF, re-posted under the link
+-- of the first): kept, with the version that replaced them. A publisher's revision is not a
+-- second meeting, so the reporting views below count current_meetings only.
+CREATE OR REPLACE VIEW superseded_documents AS
+WITH versions AS (
+    SELECT doc_id, source, url, fetched_at,
+           first_value(doc_id) OVER newest_first      AS newest_doc_id,
+           first_value(fetched_at) OVER newest_first  AS newest_fetched_at,
+           row_number() OVER newest_first             AS version
+    FROM documents
+    WHERE url IS NOT NULL
+    WINDOW newest_first AS (PARTITION BY source, url ORDER BY fetched_at DESC, doc_id)
+)
+SELECT doc_id, source, url, fetched_at, newest_doc_id AS superseded_by, newest_fetched_at AS superseded_at
+FROM versions
+WHERE version > 1;
+
+-- The meetings of the documents in force: every meeting but those of superseded documents.
+CREATE OR REPLACE VIEW current_meetings AS
+SELECT m.*
+FROM meetings m
+WHERE m.doc_id NOT IN (SELECT doc_id FROM superseded_documents);
+
 -- Documents reviewed at meetings, by meeting year, action (审议 / 审议废止) and outcome.
 CREATE OR REPLACE VIEW reviewed_by_year AS
 SELECT year(m.meeting_date)::INTEGER      AS year,
@@ -9,7 +32,7 @@ SELECT year(m.meeting_date)::INTEGER      AS year,
        count(*)::INTEGER                  AS documents,
        count(DISTINCT r.doc_id)::INTEGER  AS meetings
 FROM reviewed_documents r
-JOIN meetings m USING (doc_id)
+JOIN current_meetings m USING (doc_id)
 GROUP BY ALL;
 
 -- Agencies charged with follow-up work on reviewed documents (由市工信局根据…).
@@ -20,7 +43,7 @@ SELECT r.lead_agency,
        min(m.meeting_date)                AS first_meeting,
        max(m.meeting_date)                AS last_meeting
 FROM reviewed_documents r
-JOIN meetings m USING (doc_id)
+JOIN current_meetings m USING (doc_id)
 WHERE r.lead_agency IS NOT NULL
 GROUP BY r.lead_agency;
 
@@ -32,7 +55,7 @@ SELECT a.organization,
        count(*)::INTEGER                  AS attendances,
        count(DISTINCT a.doc_id)::INTEGER  AS meetings
 FROM attendance a
-JOIN meetings m USING (doc_id)
+JOIN current_meetings m USING (doc_id)
 WHERE a.organization IS NOT NULL
 GROUP BY ALL;
 
@@ -42,7 +65,7 @@ SELECT date_trunc('month', m.meeting_date)::DATE AS month,
        count(*)::INTEGER                                                            AS meetings,
        sum((SELECT count(*) FROM agenda_items i WHERE i.doc_id = m.doc_id))::INTEGER      AS agenda_items,
        sum((SELECT count(*) FROM reviewed_documents r WHERE r.doc_id = m.doc_id))::INTEGER AS reviewed_documents
-FROM meetings m
+FROM current_meetings m
 WHERE m.meeting_date IS NOT NULL
 GROUP BY ALL;
 

@@ -25,10 +25,11 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from tests.adversarial.hostile_pdfs import self_referencing
 from tests.fetch.fetch_site import minutes_pdf
+from tests.loopback import loopback_server
 
 BUSY = "<html><body><div id='zoom'>系统繁忙，请稍后再试</div></body></html>"
 TRICKLE_SECONDS = 0.5
@@ -143,15 +144,8 @@ def _handler(site: HostileSite) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def serve(site: HostileSite) -> Iterator[str]:
     """The site on 127.0.0.1; yields the listing URL. Stopped (threads abandoned as daemons) on exit."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/m/index.shtml"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(_handler(site), "hostile-site") as origin:
+        yield f"{origin}/m/index.shtml"
 
 
 FAST_SOURCES_TOML = """

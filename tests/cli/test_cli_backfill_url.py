@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,7 @@ from demo.render import render_pdf
 from extract.sources import resolve_source
 from tests.cli.output import count
 from tests.helpers import MINUTES
+from tests.loopback import loopback_server
 from tests.prefect_harness import PrefectServer
 
 pytestmark = pytest.mark.integration
@@ -283,11 +284,7 @@ class Backfills:
 def backfills(prefect_server: PrefectServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backfills]:
     pages = _publications()
     site = build_site(pages)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(site))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    with loopback_server(handler_for(site), "suzhou-copy") as base_url:
         data_dir = tmp_path_factory.mktemp("backfill-url") / "data"
         env = prefect_server.client_env()
         env.pop("MINUTES_DATA_DIR", None)
@@ -301,9 +298,6 @@ def backfills(prefect_server: PrefectServer, tmp_path_factory: pytest.TempPathFa
         with site.lock:
             second_log = site.log[len(first_log):]
         yield Backfills(pages, site, base_url, env, data_dir, first, first_log, second, second_log)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def sql_json(backfills: Backfills, query: str) -> list[dict[str, object]]:

@@ -111,3 +111,20 @@ def test_ingest_loses_nothing_silently_and_reprocess_reaches_local_documents(
     rows = minutes(env, "sql", "SELECT source, status, count(*) AS n FROM documents GROUP BY ALL "
                    "ORDER BY status", "--format", "csv")
     assert rows.stdout.splitlines() == ["source,status,n", "local,parsed,3", "local,quarantined,1"]
+
+
+@pytest.mark.parametrize(("variable", "value"), [("MINUTES_EXTRACT_WORKERS", "²"),
+                                                 ("MINUTES_EXTRACT_TIME_LIMIT", "0"),
+                                                 ("MINUTES_EXTRACT_MEMORY_MB", "lots")])
+def test_a_bad_extraction_setting_is_one_line_before_anything_starts(
+        tmp_path: Path, variable: str, value: str) -> None:
+    env = {key: v for key, v in os.environ.items() if key != "PREFECT_API_URL"}
+    env.update({"MINUTES_STATE_DIR": str(tmp_path / "state"), "MINUTES_DATA_DIR": str(tmp_path / "data"),
+                variable: value})
+    for command in (["ingest", str(SEEDS)], ["parse", str(SEED_TEXT)]):
+        done = minutes(env, *command)
+        assert done.returncode == 1, done.stdout
+        assert done.stderr.strip() == f"minutes: error: {variable} must be " \
+            f"{'a whole number' if variable != 'MINUTES_EXTRACT_TIME_LIMIT' else 'a number'} above 0, " \
+            f"not {value!r}"
+    assert not (tmp_path / "state").exists() and not (tmp_path / "data").exists()  # nothing started

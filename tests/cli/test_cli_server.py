@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pytest
 from minutes_etl import prefect_server as background
 from tests.cli.output import count
 from tests.helpers import MINUTES
+from tests.prefect_harness import PrefectServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -28,7 +30,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 def state(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "state"
     yield folder
-    background.stop(folder)  # whatever the test did, no server outlives it
+    background.stop(folder, force=True)  # whatever the test did, no server outlives it
 
 
 def cli_env(state: Path, tmp_path: Path) -> dict[str, str]:
@@ -126,3 +128,61 @@ def test_an_unknown_server_mode_is_one_clear_error(tmp_path: Path) -> None:
     assert done.stderr.strip() == ("minutes: error: MINUTES_PREFECT_SERVER='remote': "
                                    "use one of background, ephemeral")
     assert not (tmp_path / "state").exists()  # nothing started
+
+
+def test_a_stale_record_naming_another_prefect_server_leaves_that_server_alone(
+        state: Path, tmp_path: Path, prefect_server: PrefectServer) -> None:
+    """After a reboot the recorded pid may be a Prefect server of somebody else's (here: the test
+    session's own): it runs `prefect server start` too, but not on the recorded port or home."""
+    theirs = background.read_record(background.ServerFiles(background.state_dir()))
+    assert theirs is not None and background.answers(theirs)
+    state.mkdir(parents=True)
+    (state / "prefect-server.json").write_text(json.dumps(
+        {"pid": theirs.pid, "port": background._free_port(), "prefect_version": theirs.prefect_version}))
+
+    started = minutes(cli_env(state, tmp_path), "server", "start")
+
+    assert started.returncode == 0, started.stderr
+    assert background.answers(theirs)  # not signalled
+    ours = background.read_record(background.ServerFiles(state))
+    assert ours is not None and ours.pid != theirs.pid and started.stdout.strip() == ours.api_url
+
+
+def test_stop_is_refused_while_a_flow_run_is_running_on_the_server(state: Path, tmp_path: Path) -> None:
+    env = cli_env(state, tmp_path)
+    assert minutes(env, "server", "start").returncode == 0
+    record = background.read_record(background.ServerFiles(state))
+    assert record is not None
+    flow = httpx.post(f"{record.api_url}/flows/", json={"name": "nightly"}, timeout=10).json()
+    httpx.post(f"{record.api_url}/flow_runs/", timeout=10, json={
+        "flow_id": flow["id"], "name": "a-run-in-progress", "state": {"type": "RUNNING"}}).raise_for_status()
+
+    refused = minutes(env, "server", "stop")
+
+    assert refused.returncode == 1 and background.answers(record)
+    assert refused.stderr.count("\n") == 1 and "a-run-in-progress" in refused.stderr
+    assert "--force" in refused.stderr
+    forced = minutes(env, "server", "stop", "--force")
+    assert forced.returncode == 0 and not background.answers(record)
+    assert server_groups(background.ServerFiles(state).home) == set()
+
+
+def test_ctrl_c_while_the_server_starts_leaves_no_server(state: Path, tmp_path: Path) -> None:
+    home = background.ServerFiles(state).home
+    start = subprocess.Popen([str(MINUTES), "server", "start"], env=cli_env(state, tmp_path),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not server_groups(home) and time.monotonic() < deadline and start.poll() is None:
+            time.sleep(0.1)
+        assert server_groups(home) and not (state / "prefect-server.json").exists()  # still starting
+        start.send_signal(signal.SIGINT)
+        _, err = start.communicate(timeout=60)
+    finally:
+        if start.poll() is None:
+            start.kill()
+            start.communicate(timeout=10)
+    assert start.returncode == 130 and err.strip() == "minutes: interrupted"
+    assert server_groups(home) == set()  # the half-started server was stopped, not orphaned
+    assert minutes(cli_env(state, tmp_path), "server", "stop").stdout.strip() == \
+        "no local Prefect server was running"

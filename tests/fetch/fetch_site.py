@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -37,6 +37,7 @@ from reportlab.pdfgen import canvas
 
 from extract.datadir import DataDir
 from extract.sources import Source, resolve_source
+from tests.loopback import loopback_server
 
 SONG = Path("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf")
 LAST_MODIFIED = "Mon, 06 May 2024 08:00:00 GMT"
@@ -271,12 +272,5 @@ def fast(source: Source, **overrides: object) -> Source:
 
 @contextmanager
 def serve(site: Site) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(_handler(site), "fetch-site") as origin:
+        yield origin

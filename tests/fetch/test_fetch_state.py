@@ -100,6 +100,33 @@ def test_a_revised_pdf_is_found_when_its_detail_page_changed(served: Served) -> 
     assert [document.url.rsplit("/", 1)[1] for document in report.fetch.fetched] == ["revised.pdf"]
 
 
+def test_a_revised_pdf_supersedes_its_first_version_in_the_reports(served: Served) -> None:
+    source = served.source()
+
+    def backfill() -> None:
+        run(Run("backfill", source.name, data_dir=served.data_dir),
+            lambda current: current.process(current.discover_and_fetch(source, incremental=False)))
+
+    backfill()
+    served.site.revised = True  # the server's validators say the PDF changed
+    backfill()
+
+    with duckdb.connect(str(served.data_dir.warehouse), read_only=True) as db:
+        versions = db.execute("""SELECT d.doc_id, d.fetched_at FROM documents d JOIN meetings USING (doc_id)
+                                 WHERE d.url LIKE '%/revised.pdf' ORDER BY d.fetched_at""").fetchall()
+        superseded = db.execute("SELECT doc_id, superseded_by FROM superseded_documents").fetchall()
+        current = db.execute("""SELECT count(*) FROM current_meetings JOIN documents USING (doc_id)
+                                WHERE url LIKE '%/revised.pdf'""").fetchone()[0]
+        counted = db.execute("SELECT sum(meetings) FROM meetings_per_month").fetchone()[0]
+        meetings = db.execute("SELECT count(*) FROM meetings").fetchone()[0]
+    assert len(versions) == 2  # both versions kept, each with its meeting
+    assert superseded == [(versions[0][0], versions[1][0])]
+    assert current == 1 and counted == meetings - 1  # the revision is not a second meeting
+    status = subprocess.run([str(MINUTES), "status", "--data-dir", str(served.data_dir.root)],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert status.returncode == 0 and "superseded" in status.stdout
+
+
 def test_refetch_downloads_every_stored_attachment_again(served: Served) -> None:
     source = served.source()
     crawl(source, served.data_dir, incremental=False)

@@ -191,3 +191,16 @@ def test_the_dictionary_agrees_with_the_schema_its_keys_and_its_own_examples(dat
                 cast = connection.execute(f"SELECT TRY_CAST(? AS {column.type})", [column.example]).fetchone()
                 assert cast is not None and cast[0] is not None, (
                     f"{entry.name}.{column.name}: example {column.example!r} is not a {column.type}")
+
+
+def test_the_dictionary_names_every_quarantine_code() -> None:
+    from extract import errors
+    from extract.errors import QUARANTINE_CODES
+    from pipeline.document import PARSER_ERROR
+
+    defined = {value for name, value in vars(errors).items() if name.isupper() and isinstance(value, str)}
+    assert set(QUARANTINE_CODES) == defined
+
+    (documents,) = describe("documents")
+    meaning = next(column.meaning for column in documents.columns if column.name == "quarantine_reason")
+    assert [code for code in (*QUARANTINE_CODES, PARSER_ERROR) if code not in meaning] == []

@@ -22,13 +22,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from demo.corpus import DemoDoc, synthetic_docs
 from demo.render import render_pdf
+from tests.loopback import loopback_server
 
 HERE = Path(__file__).parent
 FAMILIES = ("trs_static", "suzhou_api", "hanweb_jpaas", "gkmlpt")
@@ -191,14 +192,6 @@ def _handler(site: FrozenSite) -> type[BaseHTTPRequestHandler]:
 
 @contextmanager
 def serving(site: FrozenSite) -> Iterator[FrozenSite]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name=f"frozen-{site.family}", daemon=True)
-    thread.start()
-    site.origin = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with loopback_server(_handler(site), f"frozen-{site.family}") as origin:
+        site.origin = origin
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
