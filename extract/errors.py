@@ -15,8 +15,8 @@ UNSUPPORTED_TYPE = "unsupported_type"
 NOT_MINUTES = "not_minutes"
 OCR_LOW_CONFIDENCE = "ocr_low_confidence"  # a scan OCR read too poorly to trust (extract.ocr)
 # Every code a document's reading or parsing gives it (parser_error, a bug of ours, is pipeline's).
-QUARANTINE_CODES = (CORRUPT_PDF, ENCRYPTED, NO_TEXT_LAYER, BROKEN_TEXT, NOT_PDF, EMPTY_FILE, TIMEOUT, TOO_LARGE,
-                    UNSUPPORTED_TYPE, NOT_MINUTES, OCR_LOW_CONFIDENCE)
+QUARANTINE_CODES = (CORRUPT_PDF, ENCRYPTED, NO_TEXT_LAYER, BROKEN_TEXT, NOT_PDF, EMPTY_FILE, TIMEOUT,
+                    TOO_LARGE, UNSUPPORTED_TYPE, NOT_MINUTES, OCR_LOW_CONFIDENCE)
 
 
 class Quarantine(Exception):
