@@ -106,7 +106,7 @@ class FetchReport:
     skipped_known: int = 0             # entries already fetched, not asked again
     duplicates: int = 0                # bytes already stored (same document under another URL)
     not_modified: int = 0              # conditional requests answered 304
-    unchanged: int = 0                 # stored attachments asked for again that came back the same
+    unchanged: int = 0                 # downloads that brought bytes already stored (or a 304)
     warnings: list[str] = field(default_factory=list)
 
 

@@ -59,7 +59,7 @@ class EntryOutcome:
     failures: list[FetchFailure] = field(default_factory=list)
     duplicates: int = 0
     not_modified: int = 0
-    unchanged: int = 0  # stored attachments asked for again that came back the same (304 or same bytes)
+    unchanged: int = 0  # downloads that brought bytes the store had (or a 304 for stored bytes)
     warnings: list[str] = field(default_factory=list)  # "<code>: <one line>", loud in the run
 
 
@@ -227,7 +227,6 @@ class EntryFetcher:
                                               size=len(response.content))
             return response.attempts, False
         sha = self._keep(outcome, entry, url, detail_url, response.content, "pdf", page, now)
-        outcome.unchanged += have_bytes and sha == stored["sha256"]
         self.manifest.record_resource(url, source=self.source.name, kind="attachment", status="ok", now=now,
                                       attempts=response.attempts, http_status=response.status,
                                       etag=response.etag, last_modified=response.last_modified,
@@ -251,6 +250,7 @@ class EntryFetcher:
             ))
         else:
             outcome.duplicates += 1
+            outcome.unchanged += 1  # downloaded, and the store had these bytes already
         return blob.sha256
 
     def _fail(self, outcome: EntryOutcome, entry: ListingEntry, url: str, kind: str, failure: FetchError,

@@ -55,6 +55,7 @@ EXTRA_MEMORY_MB = 2048
 # backstop for what the child cannot interrupt, this much later.
 KILL_GRACE = 1.5
 START_TIMEOUT = 60.0  # the worker's imports (pdfplumber) on a busy machine
+PARENT_CHECK_S = 0.5  # how often a worker checks that its parent is still there
 
 _HEADER = struct.Struct("!Q")
 
@@ -85,11 +86,18 @@ class Limits:
     @classmethod
     def from_env(cls) -> Limits:
         """The limits the environment sets; ValueError (one line, naming the variable) for a bad one."""
-        return cls(seconds=_positive_setting(TIME_LIMIT_ENV, float, DEFAULT_TIME_LIMIT),
-                   memory_mb=_positive_setting(MEMORY_LIMIT_ENV, int, DEFAULT_MEMORY_MB))
+        return cls(seconds=_setting(TIME_LIMIT_ENV, float, DEFAULT_TIME_LIMIT, TIME_LIMIT_RANGE),
+                   memory_mb=_setting(MEMORY_LIMIT_ENV, int, DEFAULT_MEMORY_MB, MEMORY_MB_RANGE))
 
 
-def _positive_setting(name: str, kind: type[int] | type[float], default: float) -> Any:
+# What a worker can live with: below 256 MiB Python and pdfplumber cannot even be imported; a limit
+# under a second stops every document; more workers than this is a typo, not a machine.
+TIME_LIMIT_RANGE = (1, 86_400)
+MEMORY_MB_RANGE = (256, 1_048_576)
+WORKERS_RANGE = (1, 512)
+
+
+def _setting(name: str, kind: type[int] | type[float], default: float, bounds: tuple[int, int]) -> Any:
     text = (os.environ.get(name) or "").strip()
     if not text:
         return kind(default)
@@ -97,9 +105,10 @@ def _positive_setting(name: str, kind: type[int] | type[float], default: float) 
         value = kind(text) if text.isascii() else None
     except ValueError:
         value = None
-    if value is None or not value > 0 or value != value or value == float("inf"):
+    low, high = bounds
+    if value is None or not low <= value <= high:  # also NaN, which compares false
         what = "a whole number" if kind is int else "a number"
-        raise ValueError(f"{name} must be {what} above 0, not {text!r}")
+        raise ValueError(f"{name} must be {what} from {low:,} to {high:,}, not {text!r}")
     return value
 
 
@@ -285,7 +294,7 @@ class WorkerPool:
 def workers_per_process() -> int:
     """MINUTES_EXTRACT_WORKERS, else the cores this process may use."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return _positive_setting(WORKERS_ENV, int, cores)
+    return _setting(WORKERS_ENV, int, cores, WORKERS_RANGE)
 
 
 def check_settings() -> None:
@@ -377,6 +386,20 @@ def use_extra_memory() -> None:
 
 
 
+def _exit_with_parent() -> None:
+    """End this worker as soon as its parent is gone (kill -9, the OOM killer, a CI timeout): nobody
+    would stop a document stuck in pdfminer any more. Not PR_SET_PDEATHSIG: that fires when the
+    parent *thread* that started the worker ends, and threads of a run come and go."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _serve(memory_mb: int, preload: list[str]) -> None:
     """Read (function, args, kwargs) requests from stdin, write ("ok"|"error"|"memory", value) answers.
 
@@ -394,6 +417,7 @@ def _serve(memory_mb: int, preload: list[str]) -> None:
     sys.stdout = sys.stderr
     import importlib
 
+    _exit_with_parent()
     for module in preload:
         importlib.import_module(module)
     ready = pickle.dumps(("ready", os.getpid()))

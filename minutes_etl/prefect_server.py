@@ -130,9 +130,15 @@ def answers(record: ServerRecord) -> bool:
 
 
 def running(root: Path | None = None) -> ServerRecord | None:
-    """The background server, when one is recorded and answers."""
-    record = read_record(_files(root))
-    return record if record is not None and answers(record) else None
+    """The background server, when one is recorded, answers and is this state dir's."""
+    files = _files(root)
+    record = read_record(files)
+    return record if record is not None and _ours_and_answering(record, files) else None
+
+
+def _ours_and_answering(record: ServerRecord, files: ServerFiles) -> bool:
+    """A record copied from another state dir names a server that answers but is not ours to use."""
+    return answers(record) and _is_our_server(record, files)
 
 
 def ensure_running(root: Path | None = None,
@@ -142,12 +148,12 @@ def ensure_running(root: Path | None = None,
     The lock makes concurrent commands wait for the one that starts the server, then reuse it."""
     files = _files(root)
     record = read_record(files)
-    if record is not None and answers(record):  # the usual case: no lock, one HTTP request
+    if record is not None and _ours_and_answering(record, files):  # the usual case: no lock
         return record, False
     files.root.mkdir(parents=True, exist_ok=True)
     with _locked(files.lock, timeout_s + STOP_TIMEOUT_S):
         record = read_record(files)
-        if record is not None and answers(record):  # another command started it meanwhile
+        if record is not None and _ours_and_answering(record, files):  # another command started it
             return record, False
         if record is not None:
             _stop_process(record, files)  # stale: not answering, or another Prefect version
@@ -165,15 +171,16 @@ def stop(root: Path | None = None, *, force: bool = False) -> ServerRecord | Non
         return None
     with _locked(files.lock, STARTUP_TIMEOUT_S + STOP_TIMEOUT_S):
         record = read_record(files)
+        stopped = False
         if record is not None:
             busy = [] if force or not answers(record) else active_flow_runs(record)
             if busy:
                 raise ServerError(f"{len(busy)} flow run(s) still running on the local Prefect server "
-                                  f"({', '.join(busy[:3])}); wait for them to finish, or stop it anyway "
-                                  "with `minutes server stop --force`")
-            _stop_process(record, files)
+                                  f"({', '.join(busy[:3])}); wait for them to finish, or, when the commands "
+                                  "that ran them are gone, stop it with `minutes server stop --force`")
+            stopped = _stop_process(record, files)
         files.record.unlink(missing_ok=True)
-        return record
+        return record if record is not None and stopped else None
 
 
 ACTIVE_STATES = ("PENDING", "RUNNING", "CANCELLING")
@@ -262,18 +269,20 @@ def _is_our_server(record: ServerRecord, files: ServerFiles) -> bool:
             and f"PREFECT_HOME={files.home}".encode() in environment)
 
 
-def _stop_process(record: ServerRecord, files: ServerFiles) -> None:
+def _stop_process(record: ServerRecord, files: ServerFiles) -> bool:
+    """Stop the recorded server if it is this state dir's; whether there was one to stop."""
     if not _is_our_server(record, files):
-        return
+        return False
     with contextlib.suppress(ProcessLookupError):
         os.killpg(record.pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT_S
     while time.monotonic() < deadline:
         if not _alive(record.pid):
-            return
+            return True
         time.sleep(0.2)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(record.pid, signal.SIGKILL)
+    return True
 
 
 def _alive(pid: int) -> bool:

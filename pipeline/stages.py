@@ -153,9 +153,11 @@ def _on_every_worker(read_one: Callable[[Any], MinutesRecord | RawUnreadable],
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="extract") if threads > 1 else None
     try:
         return list(pool.map(read_one, items)) if pool else [read_one(item) for item in items]
+    except Exception:
+        raise  # one batch's bug: the other callers of this process's workers go on
     except BaseException:
-        # Ctrl-C, SIGTERM (Prefect raises it in this thread): without this, leaving waits for every
-        # document being read to reach its time limit (60 s, more for scans).
+        # Ctrl-C, SIGTERM (Prefect raises it in this thread), process-wide: without this, leaving
+        # waits for every document being read to reach its time limit (60 s, more for scans).
         abort_shared_pool()
         raise
     finally:

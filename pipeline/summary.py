@@ -38,8 +38,8 @@ class RunSummary:
     discovered: int = 0
     fetched: int = 0
     fetch_failures: int = 0
-    # Stored attachments asked for again (--refetch, validators, a changed detail page) that came back
-    # the same: requests that brought nothing new.
+    # Documents downloaded again (--refetch, validators, a changed detail page) whose bytes were
+    # stored already, or answered 304: requests that brought nothing new.
     already_stored: int = 0
     extracted: int = 0  # documents actually read and parsed in this run
     reused: int = 0  # documents whose record came from the cache (same bytes, same parser version)

@@ -3,7 +3,8 @@
 
 -- Documents replaced by a later version at the same URL (a revised PDF, re-posted under the link
 -- of the first): kept, with the version that replaced them. A publisher's revision is not a
--- second meeting, so the reporting views below count current_meetings only.
+-- second meeting, so the reporting views below count current_meetings only. Parsed versions only:
+-- a broken re-upload (quarantined) never replaces the minutes it was meant to revise.
 CREATE OR REPLACE VIEW superseded_documents AS
 WITH versions AS (
     SELECT doc_id, source, url, fetched_at,
@@ -11,7 +12,7 @@ WITH versions AS (
            first_value(fetched_at) OVER newest_first  AS newest_fetched_at,
            row_number() OVER newest_first             AS version
     FROM documents
-    WHERE url IS NOT NULL
+    WHERE url IS NOT NULL AND status = 'parsed'
     WINDOW newest_first AS (PARTITION BY source, url ORDER BY fetched_at DESC, doc_id)
 )
 SELECT doc_id, source, url, fetched_at, newest_doc_id AS superseded_by, newest_fetched_at AS superseded_at

@@ -113,9 +113,12 @@ def test_ingest_loses_nothing_silently_and_reprocess_reaches_local_documents(
     assert rows.stdout.splitlines() == ["source,status,n", "local,parsed,3", "local,quarantined,1"]
 
 
-@pytest.mark.parametrize(("variable", "value"), [("MINUTES_EXTRACT_WORKERS", "²"),
-                                                 ("MINUTES_EXTRACT_TIME_LIMIT", "0"),
-                                                 ("MINUTES_EXTRACT_MEMORY_MB", "lots")])
+@pytest.mark.parametrize(("variable", "value"), [
+    ("MINUTES_EXTRACT_WORKERS", "²"), ("MINUTES_EXTRACT_WORKERS", "99999"),
+    ("MINUTES_EXTRACT_TIME_LIMIT", "0"), ("MINUTES_EXTRACT_TIME_LIMIT", "1e-300"),
+    ("MINUTES_EXTRACT_MEMORY_MB", "lots"), ("MINUTES_EXTRACT_MEMORY_MB", "1"),
+    ("MINUTES_EXTRACT_MEMORY_MB", "99999999999999999999"),
+])
 def test_a_bad_extraction_setting_is_one_line_before_anything_starts(
         tmp_path: Path, variable: str, value: str) -> None:
     env = {key: v for key, v in os.environ.items() if key != "PREFECT_API_URL"}
@@ -124,7 +127,7 @@ def test_a_bad_extraction_setting_is_one_line_before_anything_starts(
     for command in (["ingest", str(SEEDS)], ["parse", str(SEED_TEXT)]):
         done = minutes(env, *command)
         assert done.returncode == 1, done.stdout
-        assert done.stderr.strip() == f"minutes: error: {variable} must be " \
-            f"{'a whole number' if variable != 'MINUTES_EXTRACT_TIME_LIMIT' else 'a number'} above 0, " \
-            f"not {value!r}"
+        assert done.stderr.count("\n") == 1, done.stderr
+        assert done.stderr.startswith(f"minutes: error: {variable} must be ")
+        assert done.stderr.rstrip().endswith(f"not {value!r}")
     assert not (tmp_path / "state").exists() and not (tmp_path / "data").exists()  # nothing started

@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import signal
 import subprocess
+import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.cli.output import count
@@ -137,3 +141,37 @@ def test_sql_and_status_take_data_dir_after_the_command(env: dict[str, str]) -> 
     assert status.returncode == 0, status.stderr
     missing = sql(elsewhere, QUERY)  # and without it, the environment's (empty) data directory
     assert missing.returncode == 1 and "no warehouse" in missing.stderr
+
+
+def test_status_reads_a_warehouse_published_before_its_newest_views(
+        env: dict[str, str], tmp_path: Path) -> None:
+    """An upgrade: `minutes status` before the next run's publish, on a warehouse without the views
+    a newer version added, still prints every section it can."""
+    older = tmp_path / "older"
+    older.mkdir()
+    shutil.copy(Path(env["MINUTES_DATA_DIR"]) / "warehouse.duckdb", older / "warehouse.duckdb")
+    with duckdb.connect(str(older / "warehouse.duckdb")) as db:
+        db.execute("DROP VIEW current_meetings")
+        db.execute("DROP VIEW superseded_documents")
+    status = subprocess.run([str(MINUTES), "status", "--data-dir", str(older)], env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert status.returncode == 0, status.stderr
+    assert "not in this warehouse yet" in status.stdout and "# Last runs" in status.stdout
+
+
+def test_sigterm_stops_a_long_query_at_once(env: dict[str, str]) -> None:
+    """What `docker stop` or systemd sends: the default action, not a handler that would wait for
+    DuckDB's C call to return."""
+    query = "SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b"
+    running = subprocess.Popen([str(MINUTES), "sql", query], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)  # inside the query by now
+        assert running.poll() is None
+        running.send_signal(signal.SIGTERM)
+        running.communicate(timeout=10)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate(timeout=10)
+    assert running.returncode == -signal.SIGTERM

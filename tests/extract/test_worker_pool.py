@@ -5,7 +5,11 @@ at its limit does not disturb the others."""
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +80,42 @@ def test_the_number_of_workers_comes_from_the_environment(monkeypatch: pytest.Mo
     monkeypatch.setenv("MINUTES_EXTRACT_WORKERS", "many")
     with pytest.raises(ValueError, match="MINUTES_EXTRACT_WORKERS"):
         workers_per_process()
+
+
+ORPHAN_SCRIPT = """
+import sys, threading, time
+from extract.isolation import IsolatedWorker, Limits
+from tests.adversarial import worker_functions
+worker = IsolatedWorker(Limits(seconds=600, memory_mb=300))
+print(worker.call(worker_functions.pid), flush=True)
+threading.Thread(target=worker.call, args=(worker_functions.sleep_forever,), daemon=True).start()
+time.sleep(600)
+"""
+
+
+def test_a_worker_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
+    """kill -9 of a run (the OOM killer, a CI timeout) must not leave its workers reading forever."""
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[2])
+    try:
+        worker_pid = int(parent.stdout.readline())  # type: ignore[union-attr]
+        time.sleep(0.5)  # the worker is inside sleep_forever now
+        assert Path(f"/proc/{worker_pid}").exists()
+        parent.kill()
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _running(worker_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _running(worker_pid), "the worker outlived its killed parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait(timeout=10)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -127,6 +127,24 @@ def test_a_revised_pdf_supersedes_its_first_version_in_the_reports(served: Serve
     assert status.returncode == 0 and "superseded" in status.stdout
 
 
+def test_a_broken_re_upload_does_not_replace_the_minutes(served: Served) -> None:
+    source = served.source()
+    served.site.pdfs["revised-v2.pdf"] = b"%PDF-1.4\n1 0 obj garbage, no xref\n%%EOF\n"
+    for revised in (False, True):
+        served.site.revised = revised
+        run(Run("backfill", source.name, data_dir=served.data_dir),
+            lambda current: current.process(current.discover_and_fetch(source, incremental=False)))
+
+    with duckdb.connect(str(served.data_dir.warehouse), read_only=True) as db:
+        statuses = db.execute("""SELECT status FROM documents WHERE url LIKE '%/revised.pdf'
+                                 ORDER BY fetched_at""").fetchall()
+        superseded = db.execute("SELECT count(*) FROM superseded_documents").fetchone()[0]
+        current = db.execute("""SELECT count(*) FROM current_meetings JOIN documents USING (doc_id)
+                                WHERE url LIKE '%/revised.pdf'""").fetchone()[0]
+    assert statuses == [("parsed",), ("quarantined",)]
+    assert superseded == 0 and current == 1  # the parsed minutes still count
+
+
 def test_refetch_downloads_every_stored_attachment_again(served: Served) -> None:
     source = served.source()
     crawl(source, served.data_dir, incremental=False)
