@@ -173,7 +173,7 @@ def stop(root: Path | None = None, *, force: bool = False) -> ServerRecord | Non
         record = read_record(files)
         stopped = False
         if record is not None:
-            busy = [] if force or not answers(record) else active_flow_runs(record)
+            busy = [] if force or not _ours_and_answering(record, files) else active_flow_runs(record)
             if busy:
                 raise ServerError(f"{len(busy)} flow run(s) still running on the local Prefect server "
                                   f"({', '.join(busy[:3])}); wait for them to finish, or, when the commands "
