@@ -8,7 +8,7 @@
     docx_layout.py  the second, independent toolchain: render_docx(doc) -> DOCX bytes (python-docx)
     office.py   office_pdfs(docs) -> {slug: PDF}: DOCX → PDF by LibreOffice headless, cached per machine
                 (tests only: python-docx is a dev dependency and `minutes run` never needs LibreOffice)
-    server.py   serve_site(root) -> base URL (context manager)
+    server.py   serve_site(root) -> base URL (context manager); serve_handler(handler) for any handler
     seeds/      the two real seed documents (text, normalized text, expected record)
 
 `python -m demo build OUT` / `python -m demo serve`.

@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import mimetypes
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.utils import formatdate, parsedate_to_datetime
 from functools import partial
@@ -110,10 +110,19 @@ class SiteHandler(BaseHTTPRequestHandler):
 @contextmanager
 def serve_site(root: Path, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve root until the block exits; yields the base URL, e.g. http://127.0.0.1:50123."""
-    handler = partial(SiteHandler, root=Path(root).resolve())
+    with serve_handler(partial(SiteHandler, root=Path(root).resolve()), host, port, "demo-site") as url:
+        yield url
+
+
+@contextmanager
+def serve_handler(handler: Callable[..., BaseHTTPRequestHandler], host: str = "127.0.0.1", port: int = 0,
+                  name: str = "site") -> Iterator[str]:
+    """Serve any request handler until the block exits; yields its origin. Request threads are
+    daemons: a client that hangs on never blocks the exit (the tests' slow servers rely on it)."""
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, name=name,
+                              daemon=True)
     thread.start()
     try:
         yield f"http://{host}:{server.server_address[1]}"
